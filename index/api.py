@@ -1,0 +1,99 @@
+"""The engine's one entry point for the CLI and the Slack bot.
+
+`Engine` owns the embedder and the loaded index; it reloads the index by itself when a
+reindex (in this process or another) has switched the index directory to a new build, and
+keeps serving the old one if the new one cannot be loaded.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from index.embedding import Embedder, Progress
+from index.errors import UserError
+from index.models import Answer, IndexStatus, LetterRef, ReindexReport
+from index.reindex import reindex
+from index.letters import letter_files
+from index.search import SearchConfig, Searcher, validate_question
+from index.settings import EngineSettings
+from index.store import current_build, load_index
+
+log = logging.getLogger(__name__)
+
+
+class Engine:
+    def __init__(self, settings: EngineSettings | None = None, embedder: Embedder | None = None):
+        self.settings = settings or EngineSettings()
+        self._embedder = embedder
+        self._searcher: Searcher | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def embedder(self) -> Embedder:
+        with self._lock:
+            if self._embedder is None:
+                self._embedder = Embedder.load(self.settings.embedding_model, self.settings.cache_dir)
+            return self._embedder
+
+    @property
+    def index_dir(self) -> Path:
+        return self.settings.index_dir
+
+    def _config(self) -> SearchConfig:
+        return SearchConfig(
+            relevance_margin=self.settings.relevance_margin,
+            max_question_chars=self.settings.max_question_chars,
+        )
+
+    def searcher(self) -> Searcher:
+        """The searcher over the current build, reloaded when the build has changed."""
+        build = current_build(self.index_dir)
+        current = self._searcher
+        if current is not None and (build is None or build == current.index.path):
+            return current
+        try:
+            loaded = load_index(self.index_dir)  # before the model: a missing index fails fast
+            searcher = Searcher(self.embedder, loaded, self._config())
+        except UserError:
+            if current is None:
+                raise
+            log.exception("The new index in %s could not be loaded; still serving %s", build, current.index.path)
+            return current
+        self._searcher = searcher
+        if current is not None:
+            log.info("Switched to index build %s", searcher.index.path.name)
+        return searcher
+
+    def ask(self, question: str, k: int = 3) -> Answer:
+        validate_question(question, self.settings.max_question_chars)  # cheap checks first
+        return self.searcher().search(question, k=k)
+
+    def reindex(self, letters_dir: Path | None = None, progress: Progress | None = None) -> ReindexReport:
+        letters_dir = letters_dir or self.settings.letters_dir
+        letter_files(letters_dir)  # a wrong path fails before the model loads
+        report = reindex(
+            letters_dir,
+            self.index_dir,
+            self.embedder,
+            progress=progress,
+            max_letter_bytes=int(self.settings.max_letter_mb * 1024 * 1024),
+        )
+        self.searcher()
+        return report
+
+    def status(self) -> IndexStatus:
+        manifest = self.searcher().index.manifest
+        return IndexStatus(
+            letters=len(manifest.letters),
+            chunks=len(manifest.chunks),
+            built_at=manifest.built_at,
+            model=manifest.model.id,
+        )
+
+    def letters(self) -> list[LetterRef]:
+        """All indexed letters, newest first (undated ones last)."""
+        entries = self.searcher().index.manifest.letters
+        refs = [LetterRef.model_validate(e.model_dump(include=set(LetterRef.model_fields))) for e in entries]
+        return sorted(refs, key=lambda r: (r.date is not None, r.date), reverse=True)

@@ -1,0 +1,175 @@
+"""Split a letter into passages of ~120–250 words along its own structure.
+
+Sections (Markdown headings) and paragraphs are the preferred break points; a paragraph is
+only cut between sentences, and then the next piece repeats the last sentence for context.
+Short sections are packed together (each keeps its heading line) so no passage is a stub.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from index.models import Chunk, Letter
+from index.sentences import split_sentences
+
+CHUNKER_VERSION = "1"
+MIN_WORDS = 120
+MAX_WORDS = 250
+TAIL_WORDS = 60  # a last piece shorter than this joins the previous chunk when it fits
+
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_EMPHASIS = re.compile(r"(\*\*|__)(.*?)\1")
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|])")
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+# Letterhead and footer lines: postal address, phone, e-mail, bare web address.
+_CONTACT = re.compile(
+    r"[Pp]ostbus|\b\d{4}\s?[A-Z]{2}\b|\b0\d{2,3}[\s-]*\d{2,3}[\s-]*\d{2}[\s-]*\d{2}\b"
+    r"|^[\w.+-]+@[\w-]+\.[\w.]+$|^(?:https?://)?(?:www\.)?[\w-]+\.(?:nl|com|org|eu)/?$"
+)
+
+
+def clean_markdown(text: str) -> str:
+    """Markdown to readable plain text: links to their text, no emphasis or escapes."""
+    text = _LINK.sub(r"\1", text)
+    text = _EMPHASIS.sub(r"\2", text)
+    text = _ESCAPE.sub(r"\1", text)
+    text = text.replace("\u00a0", " ")
+    return "\n".join(line.rstrip() for line in text.splitlines())
+
+
+@dataclass
+class _Paragraph:
+    heading: str | None
+    text: str
+    is_heading_line: bool = False
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
+@dataclass
+class _Draft:
+    heading: str | None = None
+    parts: list[str] = field(default_factory=list)
+    words: int = 0
+
+    def add(self, text: str) -> None:
+        self.parts.append(text)
+        self.words += len(text.split())
+
+
+def _paragraphs(body: str) -> list[_Paragraph]:
+    """Blocks between blank lines, each tagged with the heading it falls under."""
+    paragraphs: list[_Paragraph] = []
+    heading: str | None = None
+    block: list[str] = []
+
+    def flush() -> None:
+        if block:
+            text = "\n".join(block).strip()
+            if text and not _is_contact_block(block):
+                paragraphs.append(_Paragraph(heading, text))
+            block.clear()
+
+    for line in clean_markdown(body).splitlines():
+        m = _HEADING.match(line)
+        if m:
+            flush()
+            heading = m.group(2).strip() or heading
+            paragraphs.append(_Paragraph(heading, heading, is_heading_line=True))
+        elif not line.strip():
+            flush()
+        else:
+            block.append(line.strip())
+    flush()
+    return _attach_short_lines(paragraphs)
+
+
+def _is_contact_block(lines: list[str]) -> bool:
+    """An address or contact block (letterhead, footer): no content for a member."""
+    if any(len(line.split()) > 12 for line in lines):
+        return False
+    contact = sum(1 for line in lines if _CONTACT.search(line))
+    return contact > 0 and all(_CONTACT.search(line) or len(line.split()) <= 5 for line in lines)
+
+
+def _attach_short_lines(paragraphs: list[_Paragraph]) -> list[_Paragraph]:
+    """Glue heading lines and short label-like lines ("Datum", "19 maart 2024") to the
+    paragraph that follows, so a heading never ends a chunk and headers stay together."""
+    merged: list[_Paragraph] = []
+    carry: list[str] = []
+    carry_heading: str | None = None
+    for p in paragraphs:
+        short = p.is_heading_line or (p.words <= 8 and "\n" not in p.text and not p.text.endswith((".", "?", "!", ":")))
+        if short:
+            if not carry:
+                carry_heading = p.heading
+            carry.append(p.text)
+            continue
+        if carry:
+            p = _Paragraph(carry_heading if carry_heading is not None else p.heading, "\n".join(carry + [p.text]))
+            carry = []
+        merged.append(p)
+    if carry:
+        merged.append(_Paragraph(carry_heading, "\n".join(carry)))
+    return merged
+
+
+def _pieces(text: str, max_words: int) -> list[str]:
+    """Cut an over-long paragraph between sentences; each next piece repeats one sentence."""
+    sentences = split_sentences(text)
+    pieces: list[str] = []
+    current: list[str] = []
+    count = 0
+    for sentence in sentences:
+        n = len(sentence.split())
+        if current and count + n > max_words:
+            pieces.append(" ".join(current))
+            overlap = current[-1] if len(current[-1].split()) < max_words // 3 else None
+            current = [overlap] if overlap else []
+            count = len(overlap.split()) if overlap else 0
+        current.append(sentence)
+        count += n
+    if current:
+        pieces.append(" ".join(current))
+    return pieces
+
+
+def chunk_letter(letter: Letter, min_words: int = MIN_WORDS, max_words: int = MAX_WORDS) -> list[Chunk]:
+    drafts: list[_Draft] = []
+    draft = _Draft()
+    for paragraph in _paragraphs(letter.body):
+        if draft.parts and draft.words >= min_words and draft.words + paragraph.words > max_words:
+            drafts.append(draft)
+            draft = _Draft()
+        pieces = [paragraph.text] if paragraph.words <= max_words else _pieces(paragraph.text, max_words)
+        for i, piece in enumerate(pieces):
+            n = len(piece.split())
+            if draft.parts and draft.words + n > max_words:
+                drafts.append(draft)
+                draft = _Draft()
+            if not draft.parts:
+                draft.heading = paragraph.heading
+            draft.add(piece)
+    if draft.parts:
+        drafts.append(draft)
+    if len(drafts) > 1 and drafts[-1].words < TAIL_WORDS and drafts[-2].words + drafts[-1].words <= max_words * 1.3:
+        tail = drafts.pop()
+        for part in tail.parts:
+            drafts[-1].add(part)
+    return [
+        Chunk(letter_id=letter.id, position=i, heading=d.heading, text="\n\n".join(d.parts))
+        for i, d in enumerate(drafts)
+    ]
+
+
+def index_text(letter_title: str, chunk: Chunk) -> str:
+    """What is embedded and BM25-indexed for a chunk: the letter title and section heading
+    give a short passage the context it lacks on its own."""
+    lines = [letter_title]
+    if chunk.heading and not chunk.text.startswith(chunk.heading):
+        lines.append(chunk.heading)
+    lines.append(chunk.text)
+    return "\n".join(lines)

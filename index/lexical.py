@@ -1,0 +1,85 @@
+"""BM25 over the chunks with Dutch stemming and stop words (bm25s + PyStemmer)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import bm25s
+import numpy as np
+import Stemmer
+from bm25s.stopwords import STOPWORDS_DUTCH, STOPWORDS_EN
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+# Question words carry no topic; dropping them keeps BM25 on what is asked about.
+_QUESTION_WORDS = {
+    "wanneer", "waar", "wat", "wie", "hoe", "hoeveel", "waarom", "welke", "welk", "staat", "stond",
+    "gaat", "kan", "kun", "kunnen", "moet", "moeten", "vng", "ledenbrief", "ledenbrieven", "brief",
+    "when", "where", "what", "who", "how", "why", "which", "letter", "letters", "many", "much", "does",
+}
+STOPWORDS = frozenset(STOPWORDS_DUTCH) | frozenset(STOPWORDS_EN) | _QUESTION_WORDS
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("dutch")
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased, stop words out, Dutch-stemmed word tokens."""
+    words = [w for w in _WORD.findall(text.lower()) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+    return _stemmer().stemWords(words)
+
+
+class LexicalIndex:
+    def __init__(self, retriever: bm25s.BM25):
+        self.retriever = retriever
+        self._long: list[str] | None = None
+
+    @classmethod
+    def build(cls, texts: list[str]) -> LexicalIndex:
+        retriever = bm25s.BM25()
+        retriever.index([tokenize(t) for t in texts] or [[]], show_progress=False)
+        return cls(retriever)
+
+    def query_tokens(self, text: str) -> list[str]:
+        """Question tokens mapped onto the index vocabulary. Dutch glues words together
+        ("ravijnjaar", "aanmeldcentrum"): an unknown long token falls back to the longest
+        indexed word it starts or ends with. Tokens with no match are kept, as unknown."""
+        out = []
+        for token in tokenize(text):
+            if token in self.retriever.vocab_dict or len(token) < 7:
+                out.append(token)
+                continue
+            parts = [v for v in self._long_words() if token.startswith(v) or token.endswith(v)]
+            out.append(max(parts, key=len) if parts else token)
+        return out
+
+    def _long_words(self) -> list[str]:
+        if self._long is None:
+            self._long = [w for w in self.retriever.vocab_dict if len(w) >= 4]
+        return self._long
+
+    def scores(self, question: str) -> np.ndarray:
+        tokens = [t for t in self.query_tokens(question) if t in self.retriever.vocab_dict]
+        if not tokens:
+            return np.zeros(self.retriever.scores["num_docs"], dtype=np.float32)
+        return np.asarray(self.retriever.get_scores(tokens), dtype=np.float32)
+
+    def idf(self, token: str) -> float:
+        """Inverse document frequency of a (stemmed) token; 0 for tokens not in the index."""
+        column = self.retriever.vocab_dict.get(token)
+        indptr = self.retriever.scores["indptr"]
+        if column is None or column + 1 >= len(indptr):
+            return 0.0
+        df = int(indptr[column + 1] - indptr[column])
+        n = int(self.retriever.scores["num_docs"])
+        return float(np.log(1 + (n - df + 0.5) / (df + 0.5))) if df else 0.0
+
+    def save(self, directory: Path) -> None:
+        self.retriever.save(str(directory), show_progress=False)
+
+    @classmethod
+    def load(cls, directory: Path) -> LexicalIndex:
+        return cls(bm25s.BM25.load(str(directory), show_progress=False, verbosity=0))

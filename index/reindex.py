@@ -1,0 +1,144 @@
+"""Incremental reindex: embed only passages whose text the current index does not have."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from filelock import FileLock, Timeout
+
+from index.chunking import CHUNKER_VERSION, chunk_letter, index_text
+from index.embedding import Embedder, Progress
+from index.errors import UserError
+from index.letters import load_letters
+from index.lexical import LexicalIndex
+from index.models import LetterRef, ReindexReport
+from index.store import LetterEntry, LoadedIndex, Manifest, StoredChunk, load_index, write_build
+
+log = logging.getLogger(__name__)
+
+
+class ReindexBusy(UserError):
+    """Another reindex holds the lock."""
+
+
+def reindex_lock(index_dir: Path) -> FileLock:
+    index_dir.mkdir(parents=True, exist_ok=True)
+    return FileLock(str(index_dir / "reindex.lock"))
+
+
+def _previous(index_dir: Path, embedder: Embedder) -> LoadedIndex | None:
+    try:
+        previous = load_index(index_dir)
+    except UserError as exc:
+        log.info("Building from scratch: %s", exc)
+        return None
+    if previous.manifest.model.fingerprint != embedder.info.fingerprint:
+        log.info("The model changed: every passage is embedded again.")
+        return None
+    return previous
+
+
+def reindex(
+    letters_dir: Path,
+    index_dir: Path,
+    embedder: Embedder,
+    progress: Progress | None = None,
+    max_letter_bytes: int = 5 * 1024 * 1024,
+    on_loaded: Callable[[int], None] | None = None,
+) -> ReindexReport:
+    """Rebuild the index over `letters_dir`, reusing every vector whose text is unchanged.
+
+    Holds a cross-process lock; a second reindex at the same time gets ReindexBusy.
+    """
+    lock = reindex_lock(index_dir)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise ReindexBusy("A reindex is already running; wait for it to finish and try again.") from None
+    try:
+        return _reindex_locked(letters_dir, index_dir, embedder, progress, max_letter_bytes, on_loaded)
+    finally:
+        lock.release()
+
+
+def _reindex_locked(letters_dir, index_dir, embedder, progress, max_letter_bytes, on_loaded) -> ReindexReport:
+    loaded = load_letters(letters_dir, max_bytes=max_letter_bytes)
+    if on_loaded:
+        on_loaded(len(loaded.letters))
+    previous = _previous(index_dir, embedder)
+    if not loaded.letters:
+        # Never replace a working index by an empty one because of a wrong path or bad files.
+        kept = " The current index was left as it is." if previous else ""
+        problems = f" ({len(loaded.skipped)} file(s) skipped: {loaded.skipped[0].file}: {loaded.skipped[0].reason})" if loaded.skipped else ""
+        raise UserError(f"No readable letters in {letters_dir}{problems}; add .md or .txt letters and reindex.{kept}")
+
+    old_letters = {e.id: e for e in previous.manifest.letters} if previous else {}
+    cache: dict[str, np.ndarray] = {}
+    if previous and previous.manifest.chunker == CHUNKER_VERSION:
+        old_vectors = previous.stored_vectors()
+        cache = {c.embed_hash: old_vectors[i] for i, c in enumerate(previous.manifest.chunks)}
+
+    report = ReindexReport(skipped=loaded.skipped, warnings=loaded.warnings)
+    entries: list[LetterEntry] = []
+    chunks: list[StoredChunk] = []
+    texts: list[str] = []
+    for letter in loaded.letters:
+        old = old_letters.get(letter.id)
+        if old is None:
+            report.added += 1
+            report.added_letters.append(letter.ref())
+        elif old.content_hash != letter.content_hash:
+            report.changed += 1
+            report.changed_letters.append(letter.ref())
+        else:
+            report.unchanged += 1
+        letter_chunks = chunk_letter(letter)
+        entries.append(
+            LetterEntry(
+                **letter.ref().model_dump(),
+                source=letter.source,
+                content_hash=letter.content_hash,
+                chunk_start=len(chunks),
+                chunk_count=len(letter_chunks),
+            )
+        )
+        for chunk in letter_chunks:
+            text = index_text(letter.title, chunk)
+            texts.append(text)
+            chunks.append(StoredChunk(**chunk.model_dump(), embed_hash=hashlib.sha256(text.encode()).hexdigest()))
+    current_ids = {e.id for e in entries}
+    for old_id, old in old_letters.items():
+        if old_id not in current_ids:
+            report.removed += 1
+            report.removed_letters.append(LetterRef.model_validate(old.model_dump()))
+
+    missing = [i for i, c in enumerate(chunks) if c.embed_hash not in cache]
+    vectors = np.zeros((len(chunks), embedder.info.dim), dtype=np.float32)
+    if missing:
+        fresh = embedder.encode_documents([texts[i] for i in missing], progress=progress)
+        vectors[missing] = fresh
+    for i, c in enumerate(chunks):
+        if c.embed_hash in cache:
+            vectors[i] = cache[c.embed_hash]
+    report.chunks_embedded = len(missing)
+    report.letters = len(entries)
+    report.chunks = len(chunks)
+
+    manifest = Manifest(
+        model=embedder.info,
+        chunker=CHUNKER_VERSION,
+        built_at=dt.datetime.now(dt.timezone.utc),
+        letters=entries,
+        chunks=chunks,
+    )
+    write_build(index_dir, manifest, vectors, LexicalIndex.build(texts))
+    log.info(
+        "Reindexed: %d added, %d changed, %d removed, %d unchanged; %d of %d passages embedded",
+        report.added, report.changed, report.removed, report.unchanged, report.chunks_embedded, report.chunks,
+    )
+    return report

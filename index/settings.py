@@ -1,0 +1,41 @@
+"""Engine settings from the environment (and a local `.env`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_cache() -> Path:
+    return Path.home() / ".cache" / "ledenbot"
+
+
+class EngineSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    embedding_model: str | None = Field(
+        None,
+        validation_alias=AliasChoices("EMBEDDING_MODEL", "embedding_model"),
+        description="sentence-transformers id or path; empty = built-in offline multilingual-e5-small",
+    )
+    letters_dir: Path = Field(Path("letters"), validation_alias=AliasChoices("LETTERS_DIR", "letters_dir"))
+    index_dir: Path = Field(Path(".ledenbot/index"), validation_alias=AliasChoices("INDEX_DIR", "index_dir"))
+    cache_dir: Path = Field(
+        default_factory=_default_cache, validation_alias=AliasChoices("LEDENBOT_CACHE_DIR", "cache_dir")
+    )
+    relevance_margin: float = Field(
+        0.03,
+        validation_alias=AliasChoices("LEDENBOT_RELEVANCE_MARGIN", "relevance_margin"),
+        description="how much closer than off-topic text a passage must be to count as an answer",
+    )
+    max_question_chars: int = Field(
+        2000, validation_alias=AliasChoices("LEDENBOT_MAX_QUESTION_CHARS", "max_question_chars")
+    )
+    max_letter_mb: float = Field(5.0, validation_alias=AliasChoices("LEDENBOT_MAX_LETTER_MB", "max_letter_mb"))
+
+    @field_validator("embedding_model", mode="before")
+    @classmethod
+    def _empty_is_default(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
