@@ -155,7 +155,7 @@ def chunk_letter(letter: Letter, min_words: int = MIN_WORDS, max_words: int = MA
             draft.add(piece)
     if draft.parts:
         drafts.append(draft)
-    if len(drafts) > 1 and drafts[-1].words < TAIL_WORDS and drafts[-2].words + drafts[-1].words <= max_words * 1.3:
+    if len(drafts) > 1 and drafts[-1].words < TAIL_WORDS and drafts[-2].words + drafts[-1].words <= max_words:
         tail = drafts.pop()
         for part in tail.parts:
             drafts[-1].add(part)

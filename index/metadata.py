@@ -17,7 +17,7 @@ LBR_PATTERN = re.compile(
     r"\b(?:lbr|ledenbrief(?:\s*nummer|nummer)?)\s*\.?\s*:?\s*(\d{2})\s*[/-]\s*(\d{1,3})\b",
     re.IGNORECASE,
 )
-KENMERK_LABELLED = re.compile(r"\b(?:ons\s+)?kenmerk\s*:?\s*([A-Z]{1,4}[-/]?\d[\w/.-]{3,})", re.IGNORECASE)
+KENMERK_LABELLED = re.compile(r"\b(?:ons\s+)?kenmerk\s*:?\s*([A-Za-z0-9][\w/.-]*\d[\w/.-]*)", re.IGNORECASE)
 KENMERK_BARE = re.compile(r"\b(U\d{8,10})\b")
 
 _LABELS = ("aan", "datum", "ons kenmerk", "kenmerk", "telefoon", "onderwerp", "bijlage", "bijlagen",

