@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -10,6 +11,9 @@ import bm25s
 import numpy as np
 import Stemmer
 from bm25s.stopwords import STOPWORDS_DUTCH, STOPWORDS_EN
+
+# bm25s forces its logger to DEBUG on import; its progress chatter is not ours to show.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Question words carry no topic; dropping them keeps BM25 on what is asked about.
