@@ -132,7 +132,7 @@ def cmd_eval(args) -> int:
 def cmd_serve(args) -> int:
     from bot.server import serve
 
-    return serve(port=args.port, socket_mode=args.socket)
+    return serve(port=args.port, socket_mode=args.socket, announce_backfill=args.announce_backfill)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -162,6 +162,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="run the Slack bot (HTTP mode; --socket for Socket Mode)")
     p.add_argument("--port", type=int, default=None, help="HTTP port (default: $PORT or 3000)")
     p.add_argument("--socket", action="store_true", help="use Socket Mode (needs SLACK_APP_TOKEN)")
+    p.add_argument("--announce-backfill", action="store_true",
+                   help="on the first run, announce the letters already in the index too")
     p.set_defaults(func=cmd_serve)
     return parser
 

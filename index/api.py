@@ -15,6 +15,7 @@ from index.embedding import Embedder, Progress
 from index.errors import UserError
 from index.models import Answer, IndexStatus, LetterRef, ReindexReport
 from index.reindex import reindex
+from index.excerpt import opening_lines
 from index.letters import letter_files
 from index.search import SearchConfig, Searcher, validate_question
 from index.settings import EngineSettings
@@ -66,9 +67,26 @@ class Engine:
             log.info("Switched to index build %s", searcher.index.path.name)
         return searcher
 
-    def ask(self, question: str, k: int = 3) -> Answer:
+    def ask(self, question: str, k: int = 3, focus: list[str] | None = None) -> Answer:
         validate_question(question, self.settings.max_question_chars)  # cheap checks first
-        return self.searcher().search(question, k=k)
+        return self.searcher().search(question, k=k, focus=focus)
+
+    def build_id(self) -> str | None:
+        """Name of the build currently served (changes with every successful reindex)."""
+        build = current_build(self.index_dir)
+        return build.name if build else None
+
+    def letter(self, letter_id: str) -> LetterRef | None:
+        return next((l for l in self.letters() if l.id == letter_id), None)
+
+    def opening(self, letter_id: str, max_chars: int = 300) -> str:
+        """The first lines of a letter's content (no letterhead, no salutation)."""
+        index = self.searcher().index
+        entry = next((e for e in index.manifest.letters if e.id == letter_id), None)
+        if entry is None or entry.chunk_count == 0:
+            return ""
+        texts = [c.text for c in index.manifest.chunks[entry.chunk_start : entry.chunk_start + entry.chunk_count]]
+        return opening_lines("\n\n".join(texts), max_chars)
 
     def reindex(self, letters_dir: Path | None = None, progress: Progress | None = None) -> ReindexReport:
         letters_dir = letters_dir or self.settings.letters_dir

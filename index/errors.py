@@ -3,3 +3,20 @@
 
 class UserError(Exception):
     """A problem the user can fix; its message is shown as-is, without a traceback."""
+
+
+class EmptyQuestion(UserError):
+    """The question has no words."""
+
+
+class QuestionTooLong(UserError):
+    """The question is over the length limit."""
+
+    def __init__(self, message: str, length: int, limit: int):
+        super().__init__(message)
+        self.length = length
+        self.limit = limit
+
+
+class NoIndex(UserError):
+    """No index has been built yet."""

@@ -37,3 +37,21 @@ def excerpt(text: str, highlight: str | None, max_words: int = 90) -> list[Segme
     if hi < len(sentences) - 1:
         segments.append(Segment(text="…"))
     return segments
+
+
+def opening_lines(text: str, max_chars: int = 300) -> str:
+    """The start of a letter's content: skips header labels and the salutation, then takes
+    whole sentences up to `max_chars` (cut with "…" if one sentence is longer)."""
+    taken: list[str] = []
+    for paragraph in text.split("\n"):
+        line = paragraph.strip()
+        if len(line.split()) < 8 or line.lower().startswith(("geachte", "beste", "aan de")):
+            continue
+        for sentence in split_sentences(line):
+            if taken and len(" ".join(taken + [sentence])) > max_chars:
+                return " ".join(taken)
+            taken.append(sentence)
+        if len(" ".join(taken)) >= max_chars // 2:
+            break
+    joined = " ".join(taken)
+    return joined if len(joined) <= max_chars else joined[: max_chars - 1].rsplit(" ", 1)[0] + "…"

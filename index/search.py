@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.embedding import Embedder
-from index.errors import UserError
+from index.errors import EmptyQuestion, QuestionTooLong, UserError
 from index.highlight import best_sentence
 from index.lexical import tokenize
 from index.metadata import find_references, strip_references
@@ -62,12 +62,16 @@ class Searcher:
     def validate(self, question: str) -> str:
         return validate_question(question, self.config.max_question_chars)
 
-    def search(self, question: str, k: int = 3) -> Answer:
+    def search(self, question: str, k: int = 3, focus: list[str] | None = None) -> Answer:
+        """`focus`: ids of letters to answer from first (e.g. the letter an announcement
+        thread is about), as if the question named them by number."""
         question = self.validate(question)
         query = self.embedder.encode_queries([question])
         hits = self._rank(question, query)
         refs = find_references(question)
         named = [self._by_reference[r.upper()] for r in refs if r.upper() in self._by_reference]
+        if not refs and focus:
+            named = [e for e in self.index.manifest.letters if e.id in set(focus)]
         if refs and not named:
             passages = [self._passage(h, question) for h in hits[:k]]
             return Answer(question=question, found=False, passages=passages, unknown_reference=refs[0])
@@ -170,11 +174,13 @@ def validate_question(question: str, max_chars: int) -> str:
     """The question with whitespace normalized; UserError if empty or too long."""
     question = " ".join(question.split())
     if not any(ch.isalnum() for ch in question):
-        raise UserError("The question is empty: type a question in words, e.g. \"Wanneer is het volgende BOFv?\".")
+        raise EmptyQuestion("The question is empty: type a question in words, e.g. \"Wanneer is het volgende BOFv?\".")
     if len(question) > max_chars:
-        raise UserError(
+        raise QuestionTooLong(
             f"The question is {len(question)} characters long; keep it under "
-            f"{max_chars} characters and ask about one thing at a time."
+            f"{max_chars} characters and ask about one thing at a time.",
+            len(question),
+            max_chars,
         )
     return question
 

@@ -23,7 +23,7 @@ import numpy as np
 from pydantic import BaseModel, ValidationError
 
 from index.embedding import ModelInfo
-from index.errors import UserError
+from index.errors import NoIndex, UserError
 from index.lexical import LexicalIndex
 from index.models import Chunk, LetterRef
 
@@ -162,7 +162,7 @@ def read_manifest(build: Path) -> Manifest:
 def load_index(index_dir: Path) -> LoadedIndex:
     build = current_build(index_dir)
     if build is None:
-        raise UserError(f"There is no index in {index_dir} yet: run `ledenbot reindex` first.")
+        raise NoIndex(f"There is no index in {index_dir} yet: run `ledenbot reindex` first.")
     if not build.is_dir():
         raise UserError(f"The index in {index_dir} points at a missing build ({build.name}): run `ledenbot reindex`.")
     manifest = read_manifest(build)

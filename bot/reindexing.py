@@ -1,0 +1,51 @@
+"""Staff reindex from Slack: one at a time, in the background, reported in the channel."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from index.api import Engine
+from index.errors import UserError
+from index.models import ReindexReport
+from index.reindex import ReindexBusy
+
+log = logging.getLogger(__name__)
+
+
+class Reindexer:
+    def __init__(self, engine: Engine, after: Callable[[], object] | None = None):
+        self.engine = engine
+        self.after = after  # e.g. announce the new letters
+        self._running = threading.Lock()
+
+    def start(self, report: Callable[[ReindexReport | None, str | None], None]) -> bool:
+        """Start a reindex in a thread; False (and nothing started) if one is running here.
+        `report(result, error)` is called when it ends."""
+        if not self._running.acquire(blocking=False):
+            return False
+        threading.Thread(target=self._run, args=(report,), name="reindex", daemon=True).start()
+        return True
+
+    def _run(self, report) -> None:
+        try:
+            result = self.engine.reindex()
+        except ReindexBusy:  # a reindex in another process (the CLI) holds the file lock
+            report(None, "busy")
+            return
+        except UserError as exc:
+            report(None, str(exc))
+            return
+        except Exception as exc:
+            log.exception("Reindex failed")
+            report(None, f"{type(exc).__name__}.")
+            return
+        finally:
+            self._running.release()
+        try:
+            report(result, None)
+            if self.after:
+                self.after()
+        except Exception:
+            log.exception("Reporting the reindex failed")

@@ -1,0 +1,109 @@
+"""Run the bot: HTTP mode (waitress; POST /slack/events, GET /healthz) or Socket Mode."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+from bot.app import Bot, build_app
+from bot.redact import install_redaction
+from bot.settings import BotSettings
+from index.api import Engine
+from index.errors import UserError
+
+log = logging.getLogger(__name__)
+MAX_BODY_BYTES = 1024 * 1024  # Slack payloads are a few KB
+
+
+def health(engine: Engine) -> tuple[int, dict]:
+    try:
+        status = engine.status()
+    except UserError as exc:
+        return 503, {"status": "no index", "detail": str(exc)}
+    return 200, {"status": "ok", "build": engine.build_id(), **status.model_dump(mode="json")}
+
+
+def wsgi_app(bot: Bot):
+    slack = SlackRequestHandler(bot.app)
+
+    def application(environ, start_response):
+        path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "")
+        if path == "/healthz" and method in ("GET", "HEAD"):
+            code, body = health(bot.engine)
+            return _json(start_response, code, body)
+        if path == "/slack/events":
+            try:
+                length = int(environ.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            if length > MAX_BODY_BYTES:
+                return _json(start_response, 413, {"error": "request body too large"})
+            return slack(environ, start_response)
+        return _json(start_response, 404, {"error": "not found"})
+
+    return application
+
+
+def _json(start_response, code: int, body: dict):
+    reason = {200: "OK", 404: "Not Found", 413: "Payload Too Large", 503: "Service Unavailable"}[code]
+    data = json.dumps(body).encode()
+    start_response(f"{code} {reason}", [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
+    return [data]
+
+
+def watch_builds(bot: Bot, every: float, stop: threading.Event) -> threading.Thread:
+    """Pick up builds made elsewhere (a shell `ledenbot reindex`) and announce their letters."""
+
+    def loop():
+        seen = bot.engine.build_id()
+        while not stop.wait(every):
+            try:
+                current = bot.engine.build_id()
+                if current != seen:
+                    bot.engine.searcher()
+                    seen = current
+                bot.announcer.sync()
+            except UserError:
+                pass
+            except Exception:
+                log.exception("Watching the index failed; will try again")
+
+    thread = threading.Thread(target=loop, name="index-watch", daemon=True)
+    thread.start()
+    return thread
+
+
+def start_bot(settings: BotSettings, socket_mode: bool = False) -> Bot:
+    settings.require(socket_mode)
+    install_redaction(settings.secrets())
+    engine = Engine(settings)
+    try:
+        engine.searcher()  # load the model and index before the first question
+    except UserError as exc:
+        log.warning("Starting without an index: %s", exc)
+    bot = build_app(settings, engine, socket_mode=socket_mode)
+    bot.announcer.sync()
+    return bot
+
+
+def serve(port: int | None = None, socket_mode: bool = False, announce_backfill: bool = False) -> int:
+    overrides = {"announce_backfill": True} if announce_backfill else {}
+    settings = BotSettings(**overrides)
+    bot = start_bot(settings, socket_mode)
+    stop = threading.Event()
+    watch_builds(bot, settings.watch_seconds, stop)
+    if socket_mode:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        log.warning("Ledenbrieven-bot running in Socket Mode")
+        SocketModeHandler(bot.app, settings.slack_app_token.get_secret_value()).start()
+        return 0
+    from waitress import serve as waitress_serve
+
+    listen = port or settings.port
+    log.warning("Ledenbrieven-bot listening on http://0.0.0.0:%d (POST /slack/events, GET /healthz)", listen)
+    waitress_serve(wsgi_app(bot), host="0.0.0.0", port=listen, threads=8, max_request_body_size=MAX_BODY_BYTES)
+    return 0
