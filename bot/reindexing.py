@@ -29,23 +29,21 @@ class Reindexer:
         return True
 
     def _run(self, report) -> None:
+        result: ReindexReport | None = None
         try:
-            result = self.engine.reindex()
+            result, error = self.engine.reindex(), None
         except ReindexBusy:  # a reindex in another process (the CLI) holds the file lock
-            report(None, "busy")
-            return
+            error = "busy"
         except UserError as exc:
-            report(None, str(exc))
-            return
+            error = str(exc)
         except Exception as exc:
             log.exception("Reindex failed")
-            report(None, f"{type(exc).__name__}.")
-            return
+            error = f"{type(exc).__name__}."
         finally:
             self._running.release()
         try:
-            report(result, None)
-            if self.after:
+            report(result, error)
+            if result is not None and self.after:
                 self.after()
-        except Exception:
+        except Exception:  # a thread has nobody to raise to: log it
             log.exception("Reporting the reindex failed")

@@ -90,6 +90,8 @@ def start_bot(settings: BotSettings, socket_mode: bool = False) -> Bot:
 
 
 def serve(port: int | None = None, socket_mode: bool = False, announce_backfill: bool = False) -> int:
+    for name in ("bot", "index", "slack_bolt"):  # a server's own doings belong in its log
+        logging.getLogger(name).setLevel(logging.INFO)
     overrides = {"announce_backfill": True} if announce_backfill else {}
     settings = BotSettings(**overrides)
     bot = start_bot(settings, socket_mode)
