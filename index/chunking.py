@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from index.models import Chunk, Letter
+from index.readers import PAGE_BREAK
 from index.sentences import split_sentences
 
 CHUNKER_VERSION = "1"
@@ -43,6 +44,7 @@ class _Paragraph:
     heading: str | None
     text: str
     is_heading_line: bool = False
+    page: int | None = None
 
     @property
     def words(self) -> int:
@@ -53,37 +55,55 @@ class _Paragraph:
 class _Draft:
     heading: str | None = None
     parts: list[str] = field(default_factory=list)
+    pages: list[int | None] = field(default_factory=list)
     words: int = 0
 
-    def add(self, text: str) -> None:
+    def add(self, text: str, page: int | None) -> None:
         self.parts.append(text)
+        self.pages.append(page)
         self.words += len(text.split())
+
+    def chunk(self, letter_id: str, position: int) -> Chunk:
+        """The chunk, with where each page starts in its text (for #page=N links)."""
+        spans: list[tuple[int, int]] = []
+        offset = 0
+        for part, page in zip(self.parts, self.pages):
+            if page is not None and (not spans or spans[-1][1] != page):
+                spans.append((offset, page))
+            offset += len(part) + 2
+        return Chunk(letter_id=letter_id, position=position, heading=self.heading, text="\n\n".join(self.parts),
+                     page=spans[0][1] if spans else None, page_starts=spans if len(spans) > 1 else None)
 
 
 def _paragraphs(body: str) -> list[_Paragraph]:
-    """Blocks between blank lines, each tagged with the heading it falls under."""
+    """Blocks between blank lines, each tagged with the heading it falls under and, for a
+    paged document (PDF pages joined by a form feed), its page number."""
     paragraphs: list[_Paragraph] = []
     heading: str | None = None
     block: list[str] = []
+    pages = body.split(PAGE_BREAK)
+    page: int | None = None
 
     def flush() -> None:
         if block:
             text = "\n".join(block).strip()
             if text and not _is_contact_block(block):
-                paragraphs.append(_Paragraph(heading, text))
+                paragraphs.append(_Paragraph(heading, text, page=page))
             block.clear()
 
-    for line in clean_markdown(body).splitlines():
-        m = _HEADING.match(line)
-        if m:
-            flush()
-            heading = m.group(2).strip() or heading
-            paragraphs.append(_Paragraph(heading, heading, is_heading_line=True))
-        elif not line.strip():
-            flush()
-        else:
-            block.append(line.strip())
-    flush()
+    for number, page_text in enumerate(pages, 1):
+        page = number if len(pages) > 1 else None
+        for line in clean_markdown(page_text).splitlines():
+            m = _HEADING.match(line)
+            if m:
+                flush()
+                heading = m.group(2).strip() or heading
+                paragraphs.append(_Paragraph(heading, heading, is_heading_line=True, page=page))
+            elif not line.strip():
+                flush()
+            else:
+                block.append(line.strip())
+        flush()
     return _attach_short_lines(paragraphs)
 
 
@@ -101,19 +121,21 @@ def _attach_short_lines(paragraphs: list[_Paragraph]) -> list[_Paragraph]:
     merged: list[_Paragraph] = []
     carry: list[str] = []
     carry_heading: str | None = None
+    carry_page: int | None = None
     for p in paragraphs:
         short = p.is_heading_line or (p.words <= 8 and "\n" not in p.text and not p.text.endswith((".", "?", "!", ":")))
         if short:
             if not carry:
-                carry_heading = p.heading
+                carry_heading, carry_page = p.heading, p.page
             carry.append(p.text)
             continue
         if carry:
-            p = _Paragraph(carry_heading if carry_heading is not None else p.heading, "\n".join(carry + [p.text]))
+            p = _Paragraph(carry_heading if carry_heading is not None else p.heading, "\n".join(carry + [p.text]),
+                           page=carry_page)
             carry = []
         merged.append(p)
     if carry:
-        merged.append(_Paragraph(carry_heading, "\n".join(carry)))
+        merged.append(_Paragraph(carry_heading, "\n".join(carry), page=carry_page))
     return merged
 
 
@@ -152,17 +174,14 @@ def chunk_letter(letter: Letter, min_words: int = MIN_WORDS, max_words: int = MA
                 draft = _Draft()
             if not draft.parts:
                 draft.heading = paragraph.heading
-            draft.add(piece)
+            draft.add(piece, paragraph.page)
     if draft.parts:
         drafts.append(draft)
     if len(drafts) > 1 and drafts[-1].words < TAIL_WORDS and drafts[-2].words + drafts[-1].words <= max_words:
         tail = drafts.pop()
-        for part in tail.parts:
-            drafts[-1].add(part)
-    return [
-        Chunk(letter_id=letter.id, position=i, heading=d.heading, text="\n\n".join(d.parts))
-        for i, d in enumerate(drafts)
-    ]
+        for part, page in zip(tail.parts, tail.pages):
+            drafts[-1].add(part, page)
+    return [d.chunk(letter.id, i) for i, d in enumerate(drafts)]
 
 
 def index_text(letter_title: str, chunk: Chunk) -> str:

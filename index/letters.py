@@ -9,19 +9,16 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from index.dates import parse_date_value
 from index.errors import UserError
 from index.metadata import extract_metadata, find_lbr
 from index.models import FileProblem, Letter
+from index.readers import PAGE_BREAK, READERS, BadLetter, parse_yaml_fields, sidecar_path
 
 log = logging.getLogger(__name__)
 
-TEXT_SUFFIXES = {".md", ".markdown", ".txt"}
-LETTER_SUFFIXES = TEXT_SUFFIXES
-FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 FRONT_MATTER_FIELDS = {"title", "date", "lbr", "kenmerk", "url"}
+PDF_SIZE_FACTOR = 10  # scans and images make PDFs far larger than their text
 
 
 @dataclass
@@ -29,10 +26,6 @@ class LoadResult:
     letters: list[Letter] = field(default_factory=list)
     skipped: list[FileProblem] = field(default_factory=list)
     warnings: list[FileProblem] = field(default_factory=list)
-
-
-class BadLetter(Exception):
-    """A file that cannot become a letter; the message says why and what to do."""
 
 
 def slugify(name: str) -> str:
@@ -44,13 +37,13 @@ def letter_files(letters_dir: Path) -> list[Path]:
     if not letters_dir.is_dir():
         raise UserError(
             f"The letters directory {letters_dir} does not exist: create it and put the letters "
-            "(.md, .txt) in it, or pass --letters DIR."
+            "(.md, .txt, .pdf, .html) in it, or pass --letters DIR."
         )
     files = []
     for path in sorted(letters_dir.iterdir()):
         if path.name.startswith(".") or path.stem.lower() == "readme":
             continue
-        if path.suffix.lower() in LETTER_SUFFIXES:
+        if path.suffix.lower() in READERS:
             files.append(path)
     return files
 
@@ -90,29 +83,13 @@ def load_letters(letters_dir: Path, max_bytes: int = 5 * 1024 * 1024) -> LoadRes
     return result
 
 
-def _read_text(path: Path, raw: bytes, warnings: list[FileProblem]) -> str:
-    if b"\x00" in raw[:8192]:
-        raise BadLetter("binary file, not text; save the letter as .md, .txt (or a supported format)")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        warnings.append(FileProblem(file=path.name, reason="not UTF-8; read as Windows-1252, save it as UTF-8"))
-        return raw.decode("cp1252", errors="replace")
-
-
-def _front_matter(path: Path, text: str) -> tuple[dict, str]:
-    m = FRONT_MATTER.match(text)
-    if not m:
-        return {}, text
-    try:
-        data = yaml.safe_load(m.group(1)) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 2})" if mark else ""
-        raise BadLetter(f"malformed YAML front matter{where}; fix the block between the '---' lines") from None
-    if not isinstance(data, dict):
-        raise BadLetter("front matter is not a list of 'key: value' fields; fix the block between the '---' lines")
-    return data, text[m.end() :]
+def _date_field(value: object, file: str, label: str, warnings: list[FileProblem]):
+    if value in (None, ""):
+        return None
+    date = parse_date_value(value)
+    if date is None:
+        warnings.append(FileProblem(file=file, reason=f"{label} date {value!r} is not a date; use YYYY-MM-DD"))
+    return date
 
 
 def load_letter(path: Path, root: Path, max_bytes: int, warnings: list[FileProblem]) -> Letter:
@@ -121,40 +98,42 @@ def load_letter(path: Path, root: Path, max_bytes: int, warnings: list[FileProbl
         raise BadLetter("symlink to a file outside the letters directory; copy the file in instead")
     if not resolved.is_file():
         raise BadLetter("not a regular file")
+    suffix = path.suffix.lower()
+    limit = max_bytes * PDF_SIZE_FACTOR if suffix == ".pdf" else max_bytes
     size = resolved.stat().st_size
-    if size > max_bytes:
-        raise BadLetter(f"{size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit for a letter")
+    if size > limit:
+        raise BadLetter(f"{size / 1e6:.1f} MB is over the {limit / 1e6:.0f} MB limit for a letter")
     try:
         raw = resolved.read_bytes()
     except OSError as exc:
         raise BadLetter(f"cannot be read ({exc.strerror}); check the file's permissions") from None
 
-    text = _read_text(path, raw, warnings)
-    meta, body = _front_matter(path, text) if path.suffix.lower() != ".txt" else ({}, text)
-    body = body.strip()
-    if not body:
+    document = READERS[suffix](raw)
+    warnings.extend(FileProblem(file=path.name, reason=w) for w in document.warnings)
+    body = document.body.strip()
+    if not body.replace(PAGE_BREAK, "").strip():
         raise BadLetter("empty letter: the file has no text")
 
+    sidecar_file = sidecar_path(path)
+    sidecar_raw = sidecar_file.read_bytes() if sidecar_file else b""
+    sidecar = parse_yaml_fields(sidecar_raw.decode("utf-8", "replace"), f"sidecar {sidecar_file.name}") if sidecar_file else {}
+    given = {**document.meta, **{k: v for k, v in sidecar.items() if k in FRONT_MATTER_FIELDS}}
+
     found = extract_metadata(body)
-    date = found.date
-    if meta.get("date") not in (None, ""):
-        date = parse_date_value(meta["date"])
-        if date is None:
-            warnings.append(
-                FileProblem(file=path.name, reason=f"front matter date {meta['date']!r} is not a date; use YYYY-MM-DD")
-            )
-            date = found.date
-    title = _str(meta.get("title")) or found.title or path.stem.replace("-", " ").capitalize()
-    lbr = find_lbr(_str(meta.get("lbr")) or "") or _str(meta.get("lbr")) or found.lbr
+    date = (_date_field(given.get("date"), path.name, "sidecar/front matter", warnings)
+            or found.date
+            or _date_field(given.get("page_date"), path.name, "page", warnings))
+    title = _str(given.get("title")) or found.title or _str(given.get("pdf_title")) or path.stem.replace("-", " ").capitalize()
+    lbr = find_lbr(_str(given.get("lbr")) or "") or _str(given.get("lbr")) or found.lbr
     return Letter(
         id=slugify(path.stem),
         title=title,
         date=date,
         lbr=lbr,
-        kenmerk=_str(meta.get("kenmerk")) or found.kenmerk,
-        url=_str(meta.get("url")),
+        kenmerk=_str(given.get("kenmerk")) or found.kenmerk,
+        url=_str(given.get("url")),
         source=path.name,
-        content_hash=hashlib.sha256(raw).hexdigest(),
+        content_hash=hashlib.sha256(raw + sidecar_raw).hexdigest(),
         body=body,
     )
 

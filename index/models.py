@@ -48,6 +48,16 @@ class Chunk(BaseModel):
     heading: str | None = None
     text: str
     page: int | None = None
+    page_starts: list[tuple[int, int]] | None = Field(
+        None, description="(offset in text, page) where a chunk spans pages"
+    )
+
+    def page_at(self, offset: int) -> int | None:
+        page = self.page
+        for start, number in self.page_starts or []:
+            if start <= offset:
+                page = number
+        return page
 
 
 class Passage(BaseModel):

@@ -161,11 +161,13 @@ class Searcher:
         stored = self.index.manifest.chunks[hit.chunk]
         entry = self._letter_of_chunk[hit.chunk]
         ref = LetterRef.model_validate(entry.model_dump(include=set(LetterRef.model_fields)))
+        highlight = best_sentence(stored.text, question, self.index.lexical)
+        page = stored.page_at(stored.text.find(highlight)) if highlight else stored.page
         return Passage(
             text=stored.text,
-            highlight=best_sentence(stored.text, question, self.index.lexical),
+            highlight=highlight,
             score=round(min(1.0, hit.fused / (2.0 / (RRF_K + 1))), 4),
-            link=_link(ref.url, stored.page),
+            link=_link(ref.url, page),
             letter=ref,
         )
 

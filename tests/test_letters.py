@@ -58,7 +58,7 @@ def test_bad_files_are_skipped_with_a_reason_and_the_rest_loads(tmp_path):
     assert [l.id for l in result.letters] == ["goed"]
     reasons = {p.file: p.reason for p in result.skipped}
     assert "empty letter" in reasons["leeg.md"]
-    assert "malformed YAML front matter" in reasons["kapot.md"]
+    assert "malformed YAML in the front matter" in reasons["kapot.md"] and "line 3" in reasons["kapot.md"]
     assert "binary file" in reasons["binair.md"]
     assert "same text as goed.md" in reasons["kopie.md"] or "same text as kopie.md" in reasons.get("goed.md", "")
 
