@@ -12,6 +12,7 @@ from urllib.parse import quote
 from index.dates import format_dutch
 from index.excerpt import excerpt
 from index.models import Answer, IndexStatus, LetterRef, Passage
+from index.phrasing import event_sentence, newer_note
 from bot.texts import t
 
 SECTION_LIMIT = 3000
@@ -68,17 +69,26 @@ def answer_message(answer: Answer, lang: str, answer_id: str, share: bool = Fals
     best, others = answer.passages[0], answer.passages[1:3]
     segments = excerpt(best.text, best.highlight)
     quote_text = " ".join(f"*{escape(s.text)}*" if s.highlight else escape(s.text) for s in segments)
-    blocks: list[dict] = [
+    blocks: list[dict] = []
+    lead = event_sentence(answer.event, answer.question, lang) if answer.event else None
+    if lead:
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": _clip(escape(lead), SECTION_LIMIT)}})
+    blocks += [
         {"type": "section", "text": {"type": "mrkdwn", "text": _clip("> " + quote_text, SECTION_LIMIT)}},
         {"type": "context", "elements": [{"type": "mrkdwn", "text": _clip(letter_link(best.letter, best.link), CONTEXT_LIMIT)}]},
     ]
+    if answer.newer:
+        note = newer_note(answer.newer, lang)
+        target = safe_url(answer.newer.url)
+        blocks.append({"type": "context", "elements": [
+            {"type": "mrkdwn", "text": f"🆕 <{target}|{escape(note)}>" if target else f"🆕 {escape(note)}"}]})
     if others:
         lines = "\n".join(f"• {letter_link(p.letter, p.link)}" for p in others)
         blocks.append({"type": "context", "elements": [
             {"type": "mrkdwn", "text": _clip(f"{t(lang, 'more_sources')}\n{lines}", CONTEXT_LIMIT)}]})
     blocks.append(_feedback(lang, answer_id, share))
     highlight = best.highlight or " ".join(s.text for s in segments if s.text != "…")
-    fallback = f"{highlight}\n— {_plain_source(best)}"
+    fallback = f"{lead or highlight}\n— {_plain_source(best)}"
     return blocks, _clip(fallback, TEXT_LIMIT)
 
 

@@ -72,16 +72,22 @@ def cmd_reindex(args) -> int:
 def render_card(answer) -> str:
     """The answer as text: best passage (matching sentence in **bold**) and its sources."""
     from index.excerpt import excerpt
+    from index.language import language
+    from index.phrasing import event_sentence, newer_note
 
+    lang = language(answer.question)
     if answer.unknown_reference:
         lines = [f"{answer.unknown_reference} is not in the index."]
     elif not answer.found:
         lines = ["No letter answers this question."]
     else:
         best = answer.passages[0]
+        lines = textwrap.wrap(event_sentence(answer.event, answer.question, lang), 100) + [""] if answer.event else []
         quote = " ".join(f"**{s.text}**" if s.highlight else s.text for s in excerpt(best.text, best.highlight))
-        lines = textwrap.wrap(quote, 100, initial_indent="> ", subsequent_indent="> ")
+        lines += textwrap.wrap(quote, 100, initial_indent="> ", subsequent_indent="> ")
         lines += ["", _source(best)]
+        if answer.newer:
+            lines.append(newer_note(answer.newer, lang) + (f" · {answer.newer.url}" if answer.newer.url else ""))
     others = answer.passages[1:] if answer.found else answer.passages
     if others:
         lines += ["", "More sources:" if answer.found else "Nearest letters:"]

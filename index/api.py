@@ -7,8 +7,10 @@ keeps serving the old one if the new one cannot be loaded.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from index.embedding import Embedder, Progress
@@ -25,9 +27,11 @@ log = logging.getLogger(__name__)
 
 
 class Engine:
-    def __init__(self, settings: EngineSettings | None = None, embedder: Embedder | None = None):
+    def __init__(self, settings: EngineSettings | None = None, embedder: Embedder | None = None,
+                 clock: Callable[[], dt.date] = dt.date.today):
         self.settings = settings or EngineSettings()
         self._embedder = embedder
+        self.clock = clock  # "today", injectable so tests can fix it
         self._searcher: Searcher | None = None
         self._lock = threading.Lock()
 
@@ -56,7 +60,7 @@ class Engine:
             return current
         try:
             loaded = load_index(self.index_dir)  # before the model: a missing index fails fast
-            searcher = Searcher(self.embedder, loaded, self._config())
+            searcher = Searcher(self.embedder, loaded, self._config(), clock=self.clock)
         except UserError:
             if current is None:
                 raise

@@ -68,6 +68,17 @@ class Passage(BaseModel):
     score: float
     link: str | None
     letter: LetterRef
+    dates: list[dt.date] = Field(default_factory=list, description="dates the passage mentions")
+
+
+class EventInfo(BaseModel):
+    """A dated event a letter mentions, as the answer to "when is the next …?"."""
+
+    term: str = Field(description="what the question asked about, as the member wrote it (\"BOFv\")")
+    date: dt.date
+    upcoming: bool = Field(description="on or after today; else the latest the letters know, in the past")
+    sentence: str
+    letter: LetterRef
 
 
 class Answer(BaseModel):
@@ -77,6 +88,8 @@ class Answer(BaseModel):
     unknown_reference: str | None = Field(
         None, description="a letter number or kenmerk the question names that no indexed letter has"
     )
+    event: EventInfo | None = Field(None, description="for \"when is the next …?\": the event date found")
+    newer: LetterRef | None = Field(None, description="a newer letter on the same topic than the one quoted")
 
 
 class FileProblem(BaseModel):

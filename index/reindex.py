@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 from filelock import FileLock, Timeout
 
+from index.dates import dates_in
 from index.chunking import CHUNKER_VERSION, chunk_letter, index_text
 from index.embedding import Embedder, Progress
 from index.errors import UserError
@@ -110,7 +111,8 @@ def _reindex_locked(letters_dir, index_dir, embedder, progress, max_letter_bytes
         for chunk in letter_chunks:
             text = index_text(letter.title, chunk)
             texts.append(text)
-            chunks.append(StoredChunk(**chunk.model_dump(), embed_hash=hashlib.sha256(text.encode()).hexdigest()))
+            chunks.append(StoredChunk(**chunk.model_dump(), embed_hash=hashlib.sha256(text.encode()).hexdigest(),
+                                      dates=dates_in(chunk.text, letter.date)))
     current_ids = {e.id for e in entries}
     for old_id, old in old_letters.items():
         if old_id not in current_ids:

@@ -5,12 +5,15 @@ and a relevance floor below which the answer is "not found" plus the nearest let
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from index.embedding import Embedder
 from index.errors import EmptyQuestion, QuestionTooLong, UserError
+from index.events import EventHit, find_next_event, is_next_question
 from index.highlight import best_sentence
 from index.lexical import tokenize
 from index.metadata import find_references, strip_references
@@ -19,6 +22,10 @@ from index.store import LetterEntry, LoadedIndex
 
 RRF_K = 60
 CANDIDATES = 100
+TIE = 0.005  # fused scores this close count as "about equally good"
+SAME_TOPIC = 0.03  # cosine this close to the best passage: the same topic
+LATEST = re.compile(r"\b(laatste|meest recente|recentste|nieuwste|actuele|huidige|nu|latest|current|most recent|newest)\b",
+                    re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -40,7 +47,8 @@ class _Hit:
 class Searcher:
     """Answers questions from one loaded index with one embedder (the same model)."""
 
-    def __init__(self, embedder: Embedder, index: LoadedIndex, config: SearchConfig = SearchConfig()):
+    def __init__(self, embedder: Embedder, index: LoadedIndex, config: SearchConfig = SearchConfig(),
+                 clock: Callable[[], dt.date] = dt.date.today):
         built_with = index.manifest.model
         if built_with.fingerprint != embedder.info.fingerprint:
             raise UserError(
@@ -50,9 +58,14 @@ class Searcher:
         self.embedder = embedder
         self.index = index
         self.config = config
+        self.clock = clock
         self._letter_of_chunk: list[LetterEntry] = []
         for entry in index.manifest.letters:
             self._letter_of_chunk.extend([entry] * entry.chunk_count)
+        refs = {e.id: LetterRef.model_validate(e.model_dump(include=set(LetterRef.model_fields)))
+                for e in index.manifest.letters}
+        self._refs = [refs[e.id] for e in self._letter_of_chunk]
+        self._texts = [c.text for c in index.manifest.chunks]
         self._by_reference: dict[str, LetterEntry] = {}
         for entry in index.manifest.letters:
             for ref in (entry.lbr, entry.kenmerk):
@@ -68,6 +81,7 @@ class Searcher:
         question = self.validate(question)
         query = self.embedder.encode_queries([question])
         hits = self._rank(question, query)
+        floor = self._floor(query)
         refs = find_references(question)
         named = [self._by_reference[r.upper()] for r in refs if r.upper() in self._by_reference]
         if not refs and focus:
@@ -75,20 +89,65 @@ class Searcher:
         if refs and not named:
             passages = [self._passage(h, question) for h in hits[:k]]
             return Answer(question=question, found=False, passages=passages, unknown_reference=refs[0])
-        if named:
-            hits = self._pin(named, hits, question, query)
-            found = True
-        else:
-            found = self._answers(hits[:3], question, query)
-        return Answer(question=question, found=found, passages=[self._passage(h, question) for h in hits[:k]])
 
-    def _answers(self, hits: list[_Hit], question: str, query: np.ndarray) -> bool:
+        event = None
+        if named:
+            hits, found = self._pin(named, hits, question, query), True
+        else:
+            if is_next_question(question):
+                event = self._next_event(question)
+            if event is not None:
+                hits, found = self._pin_chunk(event.chunk, hits, query), True
+            else:
+                found = self._answers(hits[:3], question, floor)
+                if found and LATEST.search(question):
+                    hits = self._newest_first(hits, floor)
+        passages = [self._passage(h, question, event.event.sentence if event and i == 0 else None)
+                    for i, h in enumerate(hits[:k])]
+        return Answer(question=question, found=found, passages=passages, event=event.event if event else None,
+                      newer=self._newer(hits, floor) if found else None)
+
+    def _floor(self, query: np.ndarray) -> float:
+        """The cosine a passage must reach: the closest off-topic text plus the margin."""
+        return float(np.max(self.embedder.background() @ query[0])) + self.config.relevance_margin
+
+    def _answers(self, hits: list[_Hit], question: str, floor: float) -> bool:
         if not hits:
             return False
-        floor = float(np.max(self.embedder.background() @ query[0])) + self.config.relevance_margin
         if any(h.cosine >= floor for h in hits):
             return True
-        return self._coverage(hits[0].chunk, question) >= self.config.lexical_coverage
+        return max(self._coverage(h.chunk, question) for h in hits) >= self.config.lexical_coverage
+
+    def _date(self, hit: _Hit) -> dt.date | None:
+        return self._letter_of_chunk[hit.chunk].date
+
+    def _close_to_best(self, hits: list[_Hit], floor: float) -> list[_Hit]:
+        """Hits that answer about as well as the best one (same topic)."""
+        bar = max(floor, hits[0].cosine - SAME_TOPIC) if hits else floor
+        return [h for h in hits[:10] if h.cosine >= bar]
+
+    def _newest_first(self, hits: list[_Hit], floor: float) -> list[_Hit]:
+        """For "laatste/latest/current" questions: the newest letter on the topic first;
+        undated letters never before dated ones."""
+        window = self._close_to_best(hits, floor)
+        if not window:
+            return hits
+        ordered = sorted(window, key=lambda h: (self._date(h) is not None, self._date(h) or dt.date.min), reverse=True)
+        return ordered + [h for h in hits if h not in window]
+
+    def _newer(self, hits: list[_Hit], floor: float) -> LetterRef | None:
+        """A newer letter on the same topic than the one quoted, if there is one."""
+        if not hits:
+            return None
+        quoted = self._date(hits[0])
+        newer = [h for h in self._close_to_best(hits, floor)[1:]
+                 if self._date(h) and (quoted is None or self._date(h) > quoted)]
+        if not newer:
+            return None
+        return self._refs[max(newer, key=self._date).chunk]
+
+    def _next_event(self, question: str) -> EventHit | None:
+        return find_next_event(question, self._texts, self._refs, self.index.lexical, self.clock())
 
     def _coverage(self, chunk: int, question: str) -> float:
         """Share of the question's words (weighted by rarity; unknown words count as rarest)
@@ -122,24 +181,36 @@ class Searcher:
             fused[chunk] = fused.get(chunk, 0.0) + 1.0 / (RRF_K + rank + 1)
         self._fill_cosines(cosine, [c for c in fused if c not in cosine], query)
 
-        def order(chunk: int) -> tuple:
-            letter = self._letter_of_chunk[chunk]
-            # Near-equal fused scores: the newer letter first; undated letters last.
-            return (-round(fused[chunk], 4), -(letter.date or dt.date.min).toordinal(), chunk)
-
         hits: list[_Hit] = []
         seen_letters: set[str] = set()
-        for chunk in sorted(fused, key=order):
+        for chunk in sorted(fused, key=lambda c: (-fused[c], c)):
             letter_id = self._letter_of_chunk[chunk].id
             if letter_id not in seen_letters:
                 seen_letters.add(letter_id)
                 hits.append(_Hit(chunk, fused[chunk], cosine[chunk]))
+        return self._newer_on_ties(hits)
+
+    def _newer_on_ties(self, hits: list[_Hit]) -> list[_Hit]:
+        """Letters that answer about equally well (fused scores within TIE): newer first,
+        undated after dated."""
+        key = lambda h: self._date(h) or dt.date.min  # noqa: E731
+        for i in range(len(hits) - 1):
+            a, b = hits[i], hits[i + 1]
+            if b.fused >= a.fused * (1 - TIE) and key(b) > key(a):
+                hits[i], hits[i + 1] = b, a
         return hits
 
     def _fill_cosines(self, cosine: dict[int, float], chunks: list[int], query: np.ndarray) -> None:
         if chunks:
             vectors = self.index.vectors.reconstruct_batch(np.array(chunks, dtype=np.int64))
             cosine.update(zip(chunks, (vectors @ query[0]).tolist()))
+
+    def _pin_chunk(self, chunk: int, hits: list[_Hit], query: np.ndarray) -> list[_Hit]:
+        cosine: dict[int, float] = {}
+        self._fill_cosines(cosine, [chunk], query)
+        letter_id = self._letter_of_chunk[chunk].id
+        pinned = _Hit(chunk, 2.0 / (RRF_K + 1), cosine[chunk])
+        return [pinned] + [h for h in hits if self._letter_of_chunk[h.chunk].id != letter_id]
 
     def _pin(self, named: list[LetterEntry], hits: list[_Hit], question: str, query: np.ndarray) -> list[_Hit]:
         """Put the letters the question names by number first, each with its best passage
@@ -157,11 +228,10 @@ class Searcher:
         named_ids = {e.id for e in named}
         return pinned + [h for h in hits if self._letter_of_chunk[h.chunk].id not in named_ids]
 
-    def _passage(self, hit: _Hit, question: str) -> Passage:
+    def _passage(self, hit: _Hit, question: str, highlight: str | None = None) -> Passage:
         stored = self.index.manifest.chunks[hit.chunk]
-        entry = self._letter_of_chunk[hit.chunk]
-        ref = LetterRef.model_validate(entry.model_dump(include=set(LetterRef.model_fields)))
-        highlight = best_sentence(stored.text, question, self.index.lexical)
+        ref = self._refs[hit.chunk]
+        highlight = highlight or best_sentence(stored.text, question, self.index.lexical)
         page = stored.page_at(stored.text.find(highlight)) if highlight else stored.page
         return Passage(
             text=stored.text,
@@ -169,6 +239,7 @@ class Searcher:
             score=round(min(1.0, hit.fused / (2.0 / (RRF_K + 1))), 4),
             link=_link(ref.url, page),
             letter=ref,
+            dates=stored.dates,
         )
 
 

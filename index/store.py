@@ -45,6 +45,7 @@ class LetterEntry(LetterRef):
 
 class StoredChunk(Chunk):
     embed_hash: str  # sha256 of the text that was embedded: lets a reindex reuse the vector
+    dates: list[dt.date] = []  # the dates the passage mentions, resolved against the letter date
 
 
 class Manifest(BaseModel):

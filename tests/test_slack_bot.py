@@ -98,11 +98,13 @@ def test_mention_is_answered_in_its_thread_with_the_passage_and_link(harness):
     assert message["channel"] == "CGENERAL" and message["thread_ts"] == "1700000001.000100"
     assert message["unfurl_links"] is False and message["unfurl_media"] is False
     blocks = message["blocks"]
-    assert blocks[0]["text"]["text"].startswith("> ")
-    assert "*Op 4 april staat weer een BOFv gepland.*" in blocks[0]["text"]["text"]
-    assert blocks[1]["elements"][0]["text"] == f"Lbr. 24/007 · 19 maart 2024 · <{SEED_URL}|Update VNG-inzet kabinetsformatie>"
+    assert blocks[0]["text"]["text"].startswith(
+        "Volgens Lbr. 24/007 van 19 maart 2024 stond het volgende BOFv gepland op 4 april 2024.")
+    assert blocks[1]["text"]["text"].startswith("> ")
+    assert "*Op 4 april staat weer een BOFv gepland.*" in blocks[1]["text"]["text"]
+    assert blocks[2]["elements"][0]["text"] == f"Lbr. 24/007 · 19 maart 2024 · <{SEED_URL}|Update VNG-inzet kabinetsformatie>"
     assert {e["action_id"] for e in blocks[-1]["elements"]} == {"feedback_up", "feedback_down"}
-    assert "Op 4 april staat weer een BOFv gepland." in message["text"] and SEED_URL in message["text"]
+    assert "stond het volgende BOFv gepland op 4 april 2024" in message["text"] and SEED_URL in message["text"]
 
 
 def test_direct_message_is_answered_in_the_dm(harness):
