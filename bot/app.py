@@ -198,10 +198,10 @@ def build_app(settings: BotSettings, engine: Engine, socket_mode: bool = False) 
         if event.get("tab") not in (None, "home"):
             return
         try:
-            newest, status = engine.letters()[:5], engine.status()
+            newest, status, events = engine.letters()[:5], engine.status(), engine.upcoming_events()
         except UserError:
-            newest, status = [], None
-        client.views_publish(user_id=event["user"], view=home_view(newest, status))
+            newest, status, events = [], None, []
+        client.views_publish(user_id=event["user"], view=home_view(newest, status, events))
 
     @app.error
     def on_error(error, body):

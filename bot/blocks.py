@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from index.dates import format_dutch
 from index.excerpt import excerpt
-from index.models import Answer, IndexStatus, LetterRef, Passage
+from index.models import Answer, EventInfo, IndexStatus, LetterRef, Passage
 from index.phrasing import event_sentence, newer_note
 from bot.texts import t
 
@@ -139,7 +139,7 @@ EXAMPLES = [
 ]
 
 
-def home_view(newest: list[LetterRef], status: IndexStatus | None) -> dict:
+def home_view(newest: list[LetterRef], status: IndexStatus | None, events: list[EventInfo] | None = None) -> dict:
     blocks: list[dict] = [
         {"type": "header", "text": {"type": "plain_text", "text": "Ledenbrieven-bot"}},
         {"type": "section", "text": {"type": "mrkdwn", "text":
@@ -154,6 +154,12 @@ def home_view(newest: list[LetterRef], status: IndexStatus | None) -> dict:
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": _clip(lines, SECTION_LIMIT)}})
     else:
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "Nog geen brieven in de index."}})
+    blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "*Komende data uit de brieven*"}})
+    if events:
+        lines = "\n".join(f"• *{format_dutch(e.date)}* · {escape(e.term)} · {letter_link(e.letter)}" for e in events[:5])
+    else:
+        lines = "Geen komende data bekend in de ledenbrieven."
+    blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": _clip(lines, SECTION_LIMIT)}})
     blocks.append({"type": "divider"})
     if status:
         built = status.built_at.strftime("%d-%m-%Y %H:%M UTC")

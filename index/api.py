@@ -15,7 +15,8 @@ from pathlib import Path
 
 from index.embedding import Embedder, Progress
 from index.errors import UserError
-from index.models import Answer, IndexStatus, LetterRef, ReindexReport
+from index.events import upcoming_events
+from index.models import Answer, EventInfo, IndexStatus, LetterRef, ReindexReport
 from index.reindex import reindex
 from index.excerpt import opening_lines
 from index.letters import letter_files
@@ -113,6 +114,11 @@ class Engine:
             built_at=manifest.built_at,
             model=manifest.model.id,
         )
+
+    def upcoming_events(self, limit: int = 5) -> list[EventInfo]:
+        """Dated events the letters mention from today on, soonest first (for App Home)."""
+        searcher = self.searcher()
+        return upcoming_events(searcher.chunk_texts, searcher.chunk_letters, self.clock(), limit)
 
     def letters(self) -> list[LetterRef]:
         """All indexed letters, newest first (undated ones last)."""

@@ -78,3 +78,29 @@ def find_next_event(question: str, chunk_texts: list[str], letters: list[LetterR
     if upcoming:
         return min(upcoming, key=lambda h: (h.event.date, -newest_letter(h).toordinal()))
     return max(hits, key=lambda h: (h.event.date, newest_letter(h)))
+
+
+_ACRONYM = re.compile(r"\b(?!VNG\b)[A-Z][A-Za-z]*[A-Z][A-Za-z]*\b")
+
+
+def event_type(sentence: str) -> str:
+    """A short name for what happens on a date: the first acronym (ALV, BOFv), else the
+    sentence's opening words."""
+    m = _ACRONYM.search(sentence)
+    if m:
+        return m.group(0)
+    words = sentence.split()
+    return " ".join(words[:6]) + ("…" if len(words) > 6 else "")
+
+
+def upcoming_events(chunk_texts: list[str], letters: list[LetterRef], today: dt.date, limit: int = 5) -> list[EventInfo]:
+    """Dated mentions on or after today across all letters, soonest first (one per date and type)."""
+    found: dict[tuple[dt.date, str], EventInfo] = {}
+    for text, letter in zip(chunk_texts, letters):
+        for sentence in split_sentences(text):
+            for _, _, date in mentioned_dates(sentence, letter.date):
+                if date >= today:
+                    kind = event_type(sentence)
+                    found.setdefault((date, kind), EventInfo(term=kind, date=date, upcoming=True, sentence=sentence,
+                                                             letter=letter))
+    return [found[key] for key in sorted(found)][:limit]

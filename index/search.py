@@ -16,14 +16,14 @@ from index.errors import EmptyQuestion, QuestionTooLong, UserError
 from index.events import EventHit, find_next_event, is_next_question
 from index.highlight import best_sentence
 from index.lexical import tokenize
-from index.metadata import find_references, strip_references
+from index.metadata import approximate_date, find_references, strip_references
 from index.models import Answer, LetterRef, Passage
 from index.store import LetterEntry, LoadedIndex
 
 RRF_K = 60
 CANDIDATES = 100
-TIE = 0.005  # fused scores this close count as "about equally good"
-SAME_TOPIC = 0.03  # cosine this close to the best passage: the same topic
+TIE = 0.01  # cosines this close (for neighbours in rank) count as "about equally good"
+SAME_TOPIC = 0.012  # cosine this close to the best passage: the same topic
 LATEST = re.compile(r"\b(laatste|meest recente|recentste|nieuwste|actuele|huidige|nu|latest|current|most recent|newest)\b",
                     re.IGNORECASE)
 
@@ -42,6 +42,7 @@ class _Hit:
     chunk: int
     fused: float
     cosine: float
+    bm25: float = 0.0
 
 
 class Searcher:
@@ -64,8 +65,8 @@ class Searcher:
             self._letter_of_chunk.extend([entry] * entry.chunk_count)
         refs = {e.id: LetterRef.model_validate(e.model_dump(include=set(LetterRef.model_fields)))
                 for e in index.manifest.letters}
-        self._refs = [refs[e.id] for e in self._letter_of_chunk]
-        self._texts = [c.text for c in index.manifest.chunks]
+        self.chunk_letters = [refs[e.id] for e in self._letter_of_chunk]
+        self.chunk_texts = [c.text for c in index.manifest.chunks]
         self._by_reference: dict[str, LetterEntry] = {}
         for entry in index.manifest.letters:
             for ref in (entry.lbr, entry.kenmerk):
@@ -119,11 +120,16 @@ class Searcher:
         return max(self._coverage(h.chunk, question) for h in hits) >= self.config.lexical_coverage
 
     def _date(self, hit: _Hit) -> dt.date | None:
-        return self._letter_of_chunk[hit.chunk].date
+        """For ordering by recency: the letter date, else the year its number gives."""
+        letter = self._letter_of_chunk[hit.chunk]
+        return approximate_date(letter.date, letter.lbr)
 
     def _close_to_best(self, hits: list[_Hit], floor: float) -> list[_Hit]:
         """Hits that answer about as well as the best one (same topic)."""
-        bar = max(floor, hits[0].cosine - SAME_TOPIC) if hits else floor
+        if not hits:
+            return []
+        best = max(h.cosine for h in hits[:10])
+        bar = max(floor, best - SAME_TOPIC)
         return [h for h in hits[:10] if h.cosine >= bar]
 
     def _newest_first(self, hits: list[_Hit], floor: float) -> list[_Hit]:
@@ -140,14 +146,14 @@ class Searcher:
         if not hits:
             return None
         quoted = self._date(hits[0])
-        newer = [h for h in self._close_to_best(hits, floor)[1:]
-                 if self._date(h) and (quoted is None or self._date(h) > quoted)]
+        newer = [h for h in self._close_to_best(hits, floor)
+                 if h is not hits[0] and self._date(h) and (quoted is None or self._date(h) > quoted)]
         if not newer:
             return None
-        return self._refs[max(newer, key=self._date).chunk]
+        return self.chunk_letters[max(newer, key=self._date).chunk]
 
     def _next_event(self, question: str) -> EventHit | None:
-        return find_next_event(question, self._texts, self._refs, self.index.lexical, self.clock())
+        return find_next_event(question, self.chunk_texts, self.chunk_letters, self.index.lexical, self.clock())
 
     def _coverage(self, chunk: int, question: str) -> float:
         """Share of the question's words (weighted by rarity; unknown words count as rarest)
@@ -187,17 +193,24 @@ class Searcher:
             letter_id = self._letter_of_chunk[chunk].id
             if letter_id not in seen_letters:
                 seen_letters.add(letter_id)
-                hits.append(_Hit(chunk, fused[chunk], cosine[chunk]))
+                hits.append(_Hit(chunk, fused[chunk], cosine[chunk], float(bm25[chunk])))
         return self._newer_on_ties(hits)
 
     def _newer_on_ties(self, hits: list[_Hit]) -> list[_Hit]:
-        """Letters that answer about equally well (fused scores within TIE): newer first,
-        undated after dated."""
+        """Letters that answer about equally well (neighbours in rank whose cosines are within
+        TIE and whose BM25 scores are within 10%): newer first, undated after dated."""
         key = lambda h: self._date(h) or dt.date.min  # noqa: E731
-        for i in range(len(hits) - 1):
-            a, b = hits[i], hits[i + 1]
-            if b.fused >= a.fused * (1 - TIE) and key(b) > key(a):
-                hits[i], hits[i + 1] = b, a
+        for _ in range(len(hits)):
+            swapped = False
+            for i in range(len(hits) - 1):
+                a, b = hits[i], hits[i + 1]
+                tie = (abs(a.cosine - b.cosine) <= TIE and b.fused >= a.fused * 0.97
+                       and min(a.bm25, b.bm25) >= 0.9 * max(a.bm25, b.bm25))
+                if tie and key(b) > key(a):
+                    hits[i], hits[i + 1] = b, a
+                    swapped = True
+            if not swapped:
+                break
         return hits
 
     def _fill_cosines(self, cosine: dict[int, float], chunks: list[int], query: np.ndarray) -> None:
@@ -230,7 +243,7 @@ class Searcher:
 
     def _passage(self, hit: _Hit, question: str, highlight: str | None = None) -> Passage:
         stored = self.index.manifest.chunks[hit.chunk]
-        ref = self._refs[hit.chunk]
+        ref = self.chunk_letters[hit.chunk]
         highlight = highlight or best_sentence(stored.text, question, self.index.lexical)
         page = stored.page_at(stored.text.find(highlight)) if highlight else stored.page
         return Passage(

@@ -21,3 +21,10 @@ def test_dev_set_quality(sample_engine):
     assert overall.hit3 >= 0.95, report.misses
     assert overall.mrr10 >= 0.85, report.misses
     assert overall.refused >= 5, report.misses
+
+
+def test_letter_understanding_kinds(sample_engine):
+    report = evaluate(read_questions(QUESTIONS), lambda q: sample_engine.ask(q, k=10))
+    for kind in ("number", "date", "next", "latest"):
+        assert report.by_kind[kind].questions >= 5
+        assert report.by_kind[kind].hit3 >= 0.9, (kind, report.misses)
