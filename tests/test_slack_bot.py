@@ -51,10 +51,28 @@ class Harness:
                          "application/x-www-form-urlencoded")
 
 
+class RunningServer:
+    """waitress in a thread, stoppable without closing sockets under a running select()."""
+
+    def __init__(self, bot: Bot):
+        self.server = create_server(wsgi_app(bot), host="127.0.0.1", port=0, threads=8)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+        self._thread.start()
+
+    def _loop(self):
+        while not self._stop.is_set():
+            self.server.asyncore.loop(timeout=0.1, map=self.server._map, count=1)
+
+    def close(self):
+        self._stop.set()
+        self._thread.join(timeout=10)
+        self.server.close()
+
+
 def start_server(bot: Bot):
-    server = create_server(wsgi_app(bot), host="127.0.0.1", port=0, threads=8)
-    threading.Thread(target=server.run, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.effective_port}"
+    running = RunningServer(bot)
+    return running, f"http://127.0.0.1:{running.server.effective_port}"
 
 
 def bot_settings(tmp_path: Path, fake: FakeSlack, index: Path, letters: Path, **extra) -> BotSettings:
