@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from http.client import RemoteDisconnected
+from urllib.error import URLError
 
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
@@ -40,17 +42,20 @@ class Bot:
 
 
 def slack_client(settings: BotSettings) -> WebClient:
-    """Web API client for SLACK_API_URL that waits out 429s (Retry-After), 5xx and network
-    errors a few times before giving up."""
+    """Web API client for SLACK_API_URL that waits out 429s (Retry-After), 5xx, timeouts and
+    network errors a few times before giving up."""
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     return WebClient(
         token=token,
         base_url=settings.slack_api_url,
-        timeout=15,
+        timeout=int(max(1, settings.slack_timeout)),
         retry_handlers=[
             RateLimitErrorRetryHandler(max_retry_count=3),
             ServerErrorRetryHandler(max_retry_count=2),
-            ConnectionErrorRetryHandler(max_retry_count=2),
+            # Timeouts too: a rare duplicate post is better than a member left without an answer.
+            ConnectionErrorRetryHandler(
+                max_retry_count=2, error_types=[URLError, ConnectionResetError, RemoteDisconnected, TimeoutError]
+            ),
         ],
     )
 

@@ -32,6 +32,7 @@ class BotSettings(EngineSettings):
     announce_backfill: bool = Field(
         False, validation_alias=_alias("LEDENBOT_ANNOUNCE_BACKFILL", "announce_backfill")
     )
+    slack_timeout: float = Field(15.0, validation_alias=_alias("LEDENBOT_SLACK_TIMEOUT", "slack_timeout"))
     # How often the bot looks for a build made elsewhere (e.g. `ledenbot reindex` in a shell).
     watch_seconds: float = Field(30.0, validation_alias=_alias("LEDENBOT_WATCH_SECONDS", "watch_seconds"))
 

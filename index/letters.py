@@ -94,10 +94,12 @@ def _date_field(value: object, file: str, label: str, warnings: list[FileProblem
 
 def load_letter(path: Path, root: Path, max_bytes: int, warnings: list[FileProblem]) -> Letter:
     resolved = path.resolve()
+    if path.is_symlink() and not resolved.exists():
+        raise BadLetter("broken symlink: the file it points to does not exist")
     if not resolved.is_relative_to(root):
         raise BadLetter("symlink to a file outside the letters directory; copy the file in instead")
     if not resolved.is_file():
-        raise BadLetter("not a regular file")
+        raise BadLetter("not a regular file (a folder?); only letter files belong here")
     suffix = path.suffix.lower()
     limit = max_bytes * PDF_SIZE_FACTOR if suffix == ".pdf" else max_bytes
     size = resolved.stat().st_size

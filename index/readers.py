@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 PAGE_BREAK = "\f"
 FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _TERMINAL = (".", "!", "?", ":", ";")
+MIN_HTML_WORDS = 10
 
 
 class BadLetter(Exception):
@@ -125,7 +126,7 @@ def read_html(raw: bytes) -> Document:
     text, warnings = decode_text(raw)
     body = trafilatura.extract(text, output_format="markdown", include_formatting=True, include_links=False,
                                include_tables=True, favor_recall=True, deduplicate=True)
-    if not body or not body.strip():
+    if not body or len(body.split()) < MIN_HTML_WORDS:  # a menu or a cookie banner is not a letter
         raise BadLetter("no letter text found in this HTML page; save the letter's own page or its text")
     meta: dict = {}
     found = trafilatura.extract_metadata(text)

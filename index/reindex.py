@@ -15,6 +15,7 @@ from index.dates import dates_in
 from index.chunking import CHUNKER_VERSION, chunk_letter, index_text
 from index.embedding import Embedder, Progress
 from index.errors import UserError
+from index.faults import faultpoint
 from index.letters import load_letters
 from index.lexical import LexicalIndex
 from index.models import LetterRef, ReindexReport
@@ -69,6 +70,7 @@ def reindex(
 
 def _reindex_locked(letters_dir, index_dir, embedder, progress, max_letter_bytes, on_loaded) -> ReindexReport:
     loaded = load_letters(letters_dir, max_bytes=max_letter_bytes)
+    faultpoint("loaded")
     if on_loaded:
         on_loaded(len(loaded.letters))
     previous = _previous(index_dir, embedder)
@@ -122,7 +124,12 @@ def _reindex_locked(letters_dir, index_dir, embedder, progress, max_letter_bytes
     missing = [i for i, c in enumerate(chunks) if c.embed_hash not in cache]
     vectors = np.zeros((len(chunks), embedder.info.dim), dtype=np.float32)
     if missing:
-        fresh = embedder.encode_documents([texts[i] for i in missing], progress=progress)
+        def progress_and_faults(done: int, total: int) -> None:
+            faultpoint("embedding")
+            if progress:
+                progress(done, total)
+
+        fresh = embedder.encode_documents([texts[i] for i in missing], progress=progress_and_faults)
         vectors[missing] = fresh
     for i, c in enumerate(chunks):
         if c.embed_hash in cache:

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ValidationError
 
 from index.embedding import ModelInfo
 from index.errors import NoIndex, UserError
+from index.faults import faultpoint
 from index.lexical import LexicalIndex
 from index.models import Chunk, LetterRef
 
@@ -115,6 +116,7 @@ def write_build(index_dir: Path, manifest: Manifest, vectors: np.ndarray, lexica
     try:
         faiss.write_index(build_vectors(vectors, manifest.model.dim), str(tmp / VECTORS))
         lexical.save(tmp / BM25_DIR)
+        faultpoint("writing")
         # The manifest goes last: a build dir with a manifest is complete.
         _write_file(tmp / MANIFEST, manifest.model_dump_json().encode())
         for path in [tmp / VECTORS, *sorted((tmp / BM25_DIR).iterdir())]:
@@ -128,6 +130,7 @@ def write_build(index_dir: Path, manifest: Manifest, vectors: np.ndarray, lexica
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    faultpoint("switching")
     switch_current(index_dir, name)
     prune_builds(index_dir)
     return final

@@ -35,6 +35,7 @@ class Failure:
     status: int
     headers: dict = field(default_factory=dict)
     body: dict = field(default_factory=lambda: {"ok": False, "error": "fatal_error"})
+    delay: float = 0.0  # seconds to wait before answering (a slow or hanging Slack)
 
 
 class FakeSlack:
@@ -106,10 +107,11 @@ class FakeSlack:
             self.calls.append(Call(method, params, headers))
             self._lock.notify_all()
             pending = self.failures.get(method)
-            if pending:
-                failure = pending.pop(0)
-                return failure.status, failure.headers, failure.body
-            return 200, {}, self._ok(method, params)
+            failure = pending.pop(0) if pending else None
+            if failure is None:
+                return 200, {}, self._ok(method, params)
+        time.sleep(failure.delay)
+        return failure.status, failure.headers, failure.body
 
     def _ok(self, method: str, params: dict) -> dict:
         if method == "auth.test":
