@@ -102,6 +102,7 @@ class Engine:
             self.embedder,
             progress=progress,
             max_letter_bytes=int(self.settings.max_letter_mb * 1024 * 1024),
+            ann_threshold=self.settings.ann_threshold,
         )
         self.searcher()
         return report

@@ -19,7 +19,7 @@ from index.faults import faultpoint
 from index.letters import load_letters
 from index.lexical import LexicalIndex
 from index.models import LetterRef, ReindexReport
-from index.store import LetterEntry, LoadedIndex, Manifest, StoredChunk, load_index, write_build
+from index.store import ANN_THRESHOLD, LetterEntry, LoadedIndex, Manifest, StoredChunk, load_index, write_build
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,7 @@ def reindex(
     progress: Progress | None = None,
     max_letter_bytes: int = 5 * 1024 * 1024,
     on_loaded: Callable[[int], None] | None = None,
+    ann_threshold: int = ANN_THRESHOLD,
 ) -> ReindexReport:
     """Rebuild the index over `letters_dir`, reusing every vector whose text is unchanged.
 
@@ -63,12 +64,13 @@ def reindex(
     except Timeout:
         raise ReindexBusy("A reindex is already running; wait for it to finish and try again.") from None
     try:
-        return _reindex_locked(letters_dir, index_dir, embedder, progress, max_letter_bytes, on_loaded)
+        return _reindex_locked(letters_dir, index_dir, embedder, progress, max_letter_bytes, on_loaded, ann_threshold)
     finally:
         lock.release()
 
 
-def _reindex_locked(letters_dir, index_dir, embedder, progress, max_letter_bytes, on_loaded) -> ReindexReport:
+def _reindex_locked(letters_dir, index_dir, embedder, progress, max_letter_bytes, on_loaded,
+                    ann_threshold) -> ReindexReport:
     loaded = load_letters(letters_dir, max_bytes=max_letter_bytes)
     faultpoint("loaded")
     if on_loaded:
@@ -145,7 +147,7 @@ def _reindex_locked(letters_dir, index_dir, embedder, progress, max_letter_bytes
         letters=entries,
         chunks=chunks,
     )
-    write_build(index_dir, manifest, vectors, LexicalIndex.build(texts))
+    write_build(index_dir, manifest, vectors, LexicalIndex.build(texts), ann_threshold)
     log.info(
         "Reindexed: %d added, %d changed, %d removed, %d unchanged; %d of %d passages embedded",
         report.added, report.changed, report.removed, report.unchanged, report.chunks_embedded, report.chunks,

@@ -35,6 +35,9 @@ class SearchConfig:
     # ...or when it contains this share of the question's words (weighted by rarity).
     lexical_coverage: float = 0.6
     max_question_chars: int = 2000
+    # Ablation switches for the benchmarks; the shipped configuration is hybrid with recency.
+    mode: str = "hybrid"  # "hybrid", "dense" or "bm25"
+    recency: bool = True
 
 
 @dataclass
@@ -101,7 +104,7 @@ class Searcher:
                 hits, found = self._pin_chunk(event.chunk, hits, query), True
             else:
                 found = self._answers(hits[:3], question, floor)
-                if found and LATEST.search(question):
+                if found and self.config.recency and LATEST.search(question):
                     hits = self._newest_first(hits, floor)
         passages = [self._passage(h, question, event.event.sentence if event and i == 0 else None)
                     for i, h in enumerate(hits[:k])]
@@ -180,11 +183,11 @@ class Searcher:
         lexical_order = [int(i) for i in np.argsort(-bm25)[:depth] if bm25[i] > 0]
 
         fused: dict[int, float] = {}
-        for rank, chunk in enumerate(ids[0].tolist()):
-            if chunk >= 0:
+        dense_order = [c for c in ids[0].tolist() if c >= 0]
+        for order in (dense_order if self.config.mode != "bm25" else [],
+                      lexical_order if self.config.mode != "dense" else []):
+            for rank, chunk in enumerate(order):
                 fused[chunk] = fused.get(chunk, 0.0) + 1.0 / (RRF_K + rank + 1)
-        for rank, chunk in enumerate(lexical_order):
-            fused[chunk] = fused.get(chunk, 0.0) + 1.0 / (RRF_K + rank + 1)
         self._fill_cosines(cosine, [c for c in fused if c not in cosine], query)
 
         hits: list[_Hit] = []
@@ -194,7 +197,7 @@ class Searcher:
             if letter_id not in seen_letters:
                 seen_letters.add(letter_id)
                 hits.append(_Hit(chunk, fused[chunk], cosine[chunk], float(bm25[chunk])))
-        return self._newer_on_ties(hits)
+        return self._newer_on_ties(hits) if self.config.recency else hits
 
     def _newer_on_ties(self, hits: list[_Hit]) -> list[_Hit]:
         """Letters that answer about equally well (neighbours in rank whose cosines are within

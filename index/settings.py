@@ -7,6 +7,8 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from index.store import ANN_THRESHOLD
+
 
 def _default_cache() -> Path:
     return Path.home() / ".cache" / "ledenbot"
@@ -34,6 +36,11 @@ class EngineSettings(BaseSettings):
         2000, validation_alias=AliasChoices("LEDENBOT_MAX_QUESTION_CHARS", "max_question_chars")
     )
     max_letter_mb: float = Field(5.0, validation_alias=AliasChoices("LEDENBOT_MAX_LETTER_MB", "max_letter_mb"))
+    ann_threshold: int = Field(
+        ANN_THRESHOLD,
+        validation_alias=AliasChoices("LEDENBOT_ANN_THRESHOLD", "ann_threshold"),
+        description="from this many passages on, the vector index is HNSW instead of exact",
+    )
 
     @field_validator("embedding_model", mode="before")
     @classmethod

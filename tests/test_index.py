@@ -117,3 +117,18 @@ def test_a_second_reindex_at_the_same_time_is_told_one_runs(tmp_path, embedder):
     with reindex_lock(engine.index_dir):
         with pytest.raises(UserError, match="already running"):
             engine.reindex()
+
+
+def test_large_collections_switch_to_hnsw_without_losing_answers(tmp_path, embedder, sample_engine):
+    import faiss
+
+    from conftest import REPO
+    from index.evaluate import evaluate, read_questions
+
+    engine = make_engine(tmp_path / "index", LETTERS, embedder, ann_threshold=1)
+    engine.reindex()
+    assert isinstance(load_index(engine.index_dir).vectors, faiss.IndexHNSWFlat)
+    questions = read_questions(REPO / "tests" / "eval" / "questions.jsonl")
+    approximate = evaluate(questions, lambda q: engine.ask(q, k=10)).overall
+    exact = evaluate(questions, lambda q: sample_engine.ask(q, k=10)).overall
+    assert approximate.hit3 >= exact.hit3 - 0.01
