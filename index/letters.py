@@ -22,8 +22,23 @@ PDF_SIZE_FACTOR = 10  # scans and images make PDFs far larger than their text
 
 
 @dataclass
+class Known:
+    """What the previous build knows of a file: enough to skip parsing it when unchanged."""
+
+    id: str
+    content_hash: str
+    body_hash: str
+    lbr: str | None
+    warnings: list[str]
+
+
+@dataclass
 class LoadResult:
-    letters: list[Letter] = field(default_factory=list)
+    letters: list[Letter] = field(default_factory=list)  # parsed: new or changed
+    reused: list[str] = field(default_factory=list)  # ids of unchanged files, not parsed again
+    order: list[str] = field(default_factory=list)  # every loaded letter id, in file order
+    body_hashes: dict[str, str] = field(default_factory=dict)
+    file_warnings: dict[str, list[str]] = field(default_factory=dict)
     skipped: list[FileProblem] = field(default_factory=list)
     warnings: list[FileProblem] = field(default_factory=list)
 
@@ -48,8 +63,15 @@ def letter_files(letters_dir: Path) -> list[Path]:
     return files
 
 
-def load_letters(letters_dir: Path, max_bytes: int = 5 * 1024 * 1024) -> LoadResult:
-    """Load every letter file; bad files are skipped with a reason, the rest goes on."""
+def body_hash(body: str) -> str:
+    return hashlib.sha256(" ".join(body.split()).encode()).hexdigest()
+
+
+def load_letters(letters_dir: Path, max_bytes: int = 5 * 1024 * 1024, known: dict[str, Known] | None = None) -> LoadResult:
+    """Load every letter file; bad files are skipped with a reason, the rest goes on.
+
+    `known` (file name -> what the previous build knows): a file whose bytes (and sidecar)
+    hash the same is not parsed again but listed in `reused`."""
     result = LoadResult()
     by_body: dict[str, str] = {}
     by_lbr: dict[str, str] = {}
@@ -57,42 +79,47 @@ def load_letters(letters_dir: Path, max_bytes: int = 5 * 1024 * 1024) -> LoadRes
     root = letters_dir.resolve()
     for path in letter_files(letters_dir):
         try:
-            letter = load_letter(path, root=root, max_bytes=max_bytes, warnings=result.warnings)
+            raw, sidecar_raw = read_letter_bytes(path, root, max_bytes)
+            content_hash = hashlib.sha256(raw + sidecar_raw).hexdigest()
+            prior = (known or {}).get(path.name)
+            if prior and prior.content_hash == content_hash:
+                letter, letter_id, body_key, lbr, notes = None, prior.id, prior.body_hash, prior.lbr, prior.warnings
+            else:
+                notes = []
+                letter = parse_letter(path, raw, sidecar_raw, content_hash, notes)
+                letter_id, body_key, lbr = letter.id, body_hash(letter.body), letter.lbr
         except BadLetter as exc:
             result.skipped.append(FileProblem(file=path.name, reason=str(exc)))
             log.warning("Skipped %s: %s", path.name, exc)
             continue
-        body_key = hashlib.sha256(" ".join(letter.body.split()).encode()).hexdigest()
         if body_key in by_body:
             reason = f"same text as {by_body[body_key]}; remove one of the two files"
             result.skipped.append(FileProblem(file=path.name, reason=reason))
             log.warning("Skipped %s: %s", path.name, reason)
             continue
         by_body[body_key] = path.name
-        if letter.id in used_ids:
-            letter = letter.model_copy(update={"id": slugify(path.name)})
-        used_ids.add(letter.id)
-        if letter.lbr:
-            if letter.lbr in by_lbr:
-                result.warnings.append(
-                    FileProblem(file=path.name, reason=f"{letter.lbr} is also claimed by {by_lbr[letter.lbr]}")
-                )
+        if letter is not None and letter_id in used_ids:
+            letter_id = slugify(path.name)
+            letter = letter.model_copy(update={"id": letter_id})
+        used_ids.add(letter_id)
+        if lbr:
+            if lbr in by_lbr:
+                notes = notes + [f"{lbr} is also claimed by {by_lbr[lbr]}"]
             else:
-                by_lbr[letter.lbr] = path.name
-        result.letters.append(letter)
+                by_lbr[lbr] = path.name
+        result.warnings.extend(FileProblem(file=path.name, reason=n) for n in notes)
+        result.file_warnings[letter_id] = [n for n in notes if "is also claimed by" not in n]
+        result.body_hashes[letter_id] = body_key
+        result.order.append(letter_id)
+        if letter is None:
+            result.reused.append(letter_id)
+        else:
+            result.letters.append(letter)
     return result
 
 
-def _date_field(value: object, file: str, label: str, warnings: list[FileProblem]):
-    if value in (None, ""):
-        return None
-    date = parse_date_value(value)
-    if date is None:
-        warnings.append(FileProblem(file=file, reason=f"{label} date {value!r} is not a date; use YYYY-MM-DD"))
-    return date
-
-
-def load_letter(path: Path, root: Path, max_bytes: int, warnings: list[FileProblem]) -> Letter:
+def read_letter_bytes(path: Path, root: Path, max_bytes: int) -> tuple[bytes, bytes]:
+    """The file's bytes and its sidecar's (b"" if none), after the safety checks."""
     resolved = path.resolve()
     if path.is_symlink() and not resolved.exists():
         raise BadLetter("broken symlink: the file it points to does not exist")
@@ -100,8 +127,7 @@ def load_letter(path: Path, root: Path, max_bytes: int, warnings: list[FileProbl
         raise BadLetter("symlink to a file outside the letters directory; copy the file in instead")
     if not resolved.is_file():
         raise BadLetter("not a regular file (a folder?); only letter files belong here")
-    suffix = path.suffix.lower()
-    limit = max_bytes * PDF_SIZE_FACTOR if suffix == ".pdf" else max_bytes
+    limit = max_bytes * PDF_SIZE_FACTOR if path.suffix.lower() == ".pdf" else max_bytes
     size = resolved.stat().st_size
     if size > limit:
         raise BadLetter(f"{size / 1e6:.1f} MB is over the {limit / 1e6:.0f} MB limit for a letter")
@@ -109,22 +135,36 @@ def load_letter(path: Path, root: Path, max_bytes: int, warnings: list[FileProbl
         raw = resolved.read_bytes()
     except OSError as exc:
         raise BadLetter(f"cannot be read ({exc.strerror}); check the file's permissions") from None
+    sidecar_file = sidecar_path(path)
+    return raw, sidecar_file.read_bytes() if sidecar_file else b""
 
+
+def _date_field(value: object, label: str, warnings: list[str]):
+    if value in (None, ""):
+        return None
+    date = parse_date_value(value)
+    if date is None:
+        warnings.append(f"{label} date {value!r} is not a date; use YYYY-MM-DD")
+    return date
+
+
+def parse_letter(path: Path, raw: bytes, sidecar_raw: bytes, content_hash: str, warnings: list[str]) -> Letter:
+    suffix = path.suffix.lower()
     document = READERS[suffix](raw)
-    warnings.extend(FileProblem(file=path.name, reason=w) for w in document.warnings)
+    warnings.extend(document.warnings)
     body = document.body.strip()
     if not body.replace(PAGE_BREAK, "").strip():
         raise BadLetter("empty letter: the file has no text")
 
-    sidecar_file = sidecar_path(path)
-    sidecar_raw = sidecar_file.read_bytes() if sidecar_file else b""
-    sidecar = parse_yaml_fields(sidecar_raw.decode("utf-8", "replace"), f"sidecar {sidecar_file.name}") if sidecar_file else {}
+    sidecar = {}
+    if sidecar_raw:
+        sidecar = parse_yaml_fields(sidecar_raw.decode("utf-8", "replace"), f"sidecar {sidecar_path(path).name}")
     given = {**document.meta, **{k: v for k, v in sidecar.items() if k in FRONT_MATTER_FIELDS}}
 
     found = extract_metadata(body)
-    date = (_date_field(given.get("date"), path.name, "sidecar/front matter", warnings)
+    date = (_date_field(given.get("date"), "sidecar/front matter", warnings)
             or found.date
-            or _date_field(given.get("page_date"), path.name, "page", warnings))
+            or _date_field(given.get("page_date"), "page", warnings))
     title = _str(given.get("title")) or found.title or _str(given.get("pdf_title")) or path.stem.replace("-", " ").capitalize()
     lbr = find_lbr(_str(given.get("lbr")) or "") or _str(given.get("lbr")) or found.lbr
     return Letter(
@@ -135,7 +175,7 @@ def load_letter(path: Path, root: Path, max_bytes: int, warnings: list[FileProbl
         kenmerk=_str(given.get("kenmerk")) or found.kenmerk,
         url=_str(given.get("url")),
         source=path.name,
-        content_hash=hashlib.sha256(raw + sidecar_raw).hexdigest(),
+        content_hash=content_hash,
         body=body,
     )
 

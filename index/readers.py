@@ -16,6 +16,7 @@ import yaml
 log = logging.getLogger(__name__)
 
 PAGE_BREAK = "\f"
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~10× faster
 FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _TERMINAL = (".", "!", "?", ":", ";")
 MIN_HTML_WORDS = 10
@@ -44,7 +45,7 @@ def decode_text(raw: bytes) -> tuple[str, list[str]]:
 def parse_yaml_fields(text: str, where: str, first_line: int = 1) -> dict:
     """`first_line`: the file line the YAML starts on, so errors name the file's line."""
     try:
-        data = yaml.safe_load(text) or {}
+        data = yaml.load(text, Loader=_YAML_LOADER) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" (line {mark.line + first_line})" if mark else ""

@@ -16,7 +16,7 @@ from index.chunking import CHUNKER_VERSION, chunk_letter, index_text
 from index.embedding import Embedder, Progress
 from index.errors import UserError
 from index.faults import faultpoint
-from index.letters import load_letters
+from index.letters import Known, load_letters
 from index.lexical import LexicalIndex
 from index.models import LetterRef, ReindexReport
 from index.store import ANN_THRESHOLD, LetterEntry, LoadedIndex, Manifest, StoredChunk, load_index, write_build
@@ -35,7 +35,7 @@ def reindex_lock(index_dir: Path) -> FileLock:
 
 def _previous(index_dir: Path, embedder: Embedder) -> LoadedIndex | None:
     try:
-        previous = load_index(index_dir)
+        previous = load_index(index_dir, lexical=False)
     except UserError as exc:
         log.info("Building from scratch: %s", exc)
         return None
@@ -69,14 +69,23 @@ def reindex(
         lock.release()
 
 
+def _known_files(previous: LoadedIndex | None) -> dict[str, Known]:
+    """Files the previous build parsed with this chunker: unchanged ones need no parsing."""
+    if previous is None or previous.manifest.chunker != CHUNKER_VERSION:
+        return {}
+    return {e.source: Known(id=e.id, content_hash=e.content_hash, body_hash=e.body_hash, lbr=e.lbr,
+                            warnings=list(e.warnings))
+            for e in previous.manifest.letters if e.body_hash}
+
+
 def _reindex_locked(letters_dir, index_dir, embedder, progress, max_letter_bytes, on_loaded,
                     ann_threshold) -> ReindexReport:
-    loaded = load_letters(letters_dir, max_bytes=max_letter_bytes)
+    previous = _previous(index_dir, embedder)
+    loaded = load_letters(letters_dir, max_bytes=max_letter_bytes, known=_known_files(previous))
     faultpoint("loaded")
     if on_loaded:
-        on_loaded(len(loaded.letters))
-    previous = _previous(index_dir, embedder)
-    if not loaded.letters:
+        on_loaded(len(loaded.order))
+    if not loaded.order:
         # Never replace a working index by an empty one because of a wrong path or bad files.
         kept = " The current index was left as it is." if previous else ""
         problems = f" ({len(loaded.skipped)} file(s) skipped: {loaded.skipped[0].file}: {loaded.skipped[0].reason})" if loaded.skipped else ""
@@ -89,11 +98,20 @@ def _reindex_locked(letters_dir, index_dir, embedder, progress, max_letter_bytes
         cache = {c.embed_hash: old_vectors[i] for i, c in enumerate(previous.manifest.chunks)}
 
     report = ReindexReport(skipped=loaded.skipped, warnings=loaded.warnings)
+    parsed = {letter.id: letter for letter in loaded.letters}
     entries: list[LetterEntry] = []
     chunks: list[StoredChunk] = []
     texts: list[str] = []
-    for letter in loaded.letters:
-        old = old_letters.get(letter.id)
+    for letter_id in loaded.order:
+        old = old_letters.get(letter_id)
+        letter = parsed.get(letter_id)
+        if letter is None:  # unchanged file: its passages, dates and vectors carry over as they are
+            report.unchanged += 1
+            old_chunks = previous.manifest.chunks[old.chunk_start : old.chunk_start + old.chunk_count]
+            entries.append(old.model_copy(update={"chunk_start": len(chunks)}))
+            chunks.extend(old_chunks)
+            texts.extend(index_text(old.title, c) for c in old_chunks)
+            continue
         if old is None:
             report.added += 1
             report.added_letters.append(letter.ref())
@@ -108,6 +126,8 @@ def _reindex_locked(letters_dir, index_dir, embedder, progress, max_letter_bytes
                 **letter.ref().model_dump(),
                 source=letter.source,
                 content_hash=letter.content_hash,
+                body_hash=loaded.body_hashes[letter_id],
+                warnings=loaded.file_warnings.get(letter_id, []),
                 chunk_start=len(chunks),
                 chunk_count=len(letter_chunks),
             )

@@ -40,6 +40,8 @@ KEEP_BUILDS = 2
 class LetterEntry(LetterRef):
     source: str
     content_hash: str
+    body_hash: str = ""
+    warnings: tuple[str, ...] = ()
     chunk_start: int
     chunk_count: int
 
@@ -177,7 +179,8 @@ def read_manifest(build: Path) -> Manifest:
         raise UserError(f"The index manifest at {build} is damaged or from another version: run `ledenbot reindex`.") from None
 
 
-def load_index(index_dir: Path) -> LoadedIndex:
+def load_index(index_dir: Path, lexical: bool = True) -> LoadedIndex:
+    """`lexical=False` skips the BM25 index (a reindex rebuilds it anyway)."""
     build = current_build(index_dir)
     if build is None:
         raise NoIndex(f"There is no index in {index_dir} yet: run `ledenbot reindex` first.")
@@ -190,10 +193,10 @@ def load_index(index_dir: Path) -> LoadedIndex:
         vectors = faiss.read_index(str(build / VECTORS))
         if isinstance(vectors, faiss.IndexHNSWFlat):
             vectors.hnsw.efSearch = HNSW_EF_SEARCH
-        lexical = LexicalIndex.load(build / BM25_DIR)
+        bm25 = LexicalIndex.load(build / BM25_DIR) if lexical else None
     except Exception as exc:
         log.debug("Loading %s failed", build, exc_info=True)
         raise UserError(f"The index files in {build} are damaged ({type(exc).__name__}): run `ledenbot reindex`.") from None
     if vectors.ntotal != len(manifest.chunks) or (manifest.chunks and vectors.d != manifest.model.dim):
         raise UserError(f"The index in {build} is inconsistent ({vectors.ntotal} vectors for {len(manifest.chunks)} chunks): run `ledenbot reindex`.")
-    return LoadedIndex(path=build, manifest=manifest, vectors=vectors, lexical=lexical)
+    return LoadedIndex(path=build, manifest=manifest, vectors=vectors, lexical=bm25)
