@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
 QUESTION ?= Wanneer is het volgende BOFv?
 
-.PHONY: setup demo test eval bench clean
+.PHONY: setup demo test eval bench bench-full clean
 
 setup: $(STAMP)
 
@@ -26,6 +26,14 @@ test: setup
 eval: setup
 	$(BIN)/ledenbot reindex
 	$(BIN)/ledenbot eval tests/eval/questions.jsonl
+
+bench: setup
+	$(BIN)/python bench/quality.py
+	$(BIN)/python bench/perf.py --quick
+
+bench-full: setup
+	$(BIN)/python bench/quality.py
+	$(BIN)/python bench/perf.py
 
 clean:
 	rm -rf .ledenbot

@@ -7,6 +7,8 @@ import logging
 import threading
 
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.error import BoltError
+from slack_sdk.errors import SlackApiError
 
 from bot.app import Bot, build_app
 from bot.redact import install_redaction
@@ -81,10 +83,18 @@ def start_bot(settings: BotSettings, socket_mode: bool = False) -> Bot:
     install_redaction(settings.secrets())
     engine = Engine(settings)
     try:
+        bot = build_app(settings, engine, socket_mode=socket_mode)  # Bolt checks the token (auth.test)
+    except SlackApiError as exc:
+        raise UserError(f"Slack refused SLACK_BOT_TOKEN ({exc.response.get('error')}): check the token "
+                        "in the environment or .env.") from None
+    except (BoltError, OSError) as exc:
+        reason = getattr(exc, "reason", None) or type(exc).__name__
+        raise UserError(f"Could not reach the Slack Web API at {settings.slack_api_url} ({reason}): check "
+                        "SLACK_API_URL and the network, then start again.") from None
+    try:
         engine.searcher()  # load the model and index before the first question
     except UserError as exc:
         log.warning("Starting without an index: %s", exc)
-    bot = build_app(settings, engine, socket_mode=socket_mode)
     bot.announcer.sync()
     return bot
 

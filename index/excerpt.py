@@ -12,17 +12,28 @@ class Segment(BaseModel):
     highlight: bool = False
 
 
+def _is_content(sentence: str) -> bool:
+    """Not a header label ("Ledenbrief nummer", "Lbr. 24/011") and not the salutation."""
+    return len(sentence.split()) >= 4 and not sentence.lower().startswith(("geachte", "beste", "aan de"))
+
+
 def excerpt(text: str, highlight: str | None, max_words: int = 90) -> list[Segment]:
-    """Sentences around `highlight` (marked), up to about `max_words`; "…" where cut."""
+    """Sentences around `highlight` (marked), up to about `max_words`; "…" where cut.
+    Without a highlight, the excerpt starts at the first sentence of content."""
     sentences = split_sentences(text)
     if not sentences:
         return []
-    center = sentences.index(highlight) if highlight in sentences else 0
+    if highlight in sentences:
+        center = sentences.index(highlight)
+    else:
+        center = next((i for i, s in enumerate(sentences) if _is_content(s)), 0)
     lo = hi = center
     words = len(sentences[center].split())
     while True:
         grown = False
         for candidate in (hi + 1, lo - 1):
+            if candidate == lo - 1 and candidate >= 0 and not _is_content(sentences[candidate]):
+                continue  # never grow back into the letterhead
             if 0 <= candidate < len(sentences) and not (lo <= candidate <= hi):
                 n = len(sentences[candidate].split())
                 if words + n <= max_words:

@@ -105,9 +105,9 @@ def _write_file(path: Path, data: bytes) -> None:
 
 # From this many passages on, exact search is replaced by HNSW (see bench/perf.py: below it a
 # flat scan costs less than a tenth of embedding the question; HNSW keeps recall@10 ≥ 0.99).
-ANN_THRESHOLD = 200_000
+ANN_THRESHOLD = 25_000
 HNSW_NEIGHBOURS = 32
-HNSW_EF_SEARCH = 128
+HNSW_EF_SEARCH = 256
 
 
 def build_vectors(vectors: np.ndarray, dim: int, ann_threshold: int = ANN_THRESHOLD) -> faiss.Index:

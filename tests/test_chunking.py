@@ -71,3 +71,17 @@ def test_sentences_respect_abbreviations():
         "Het BOFv is op 4 april a.s. in Den Haag.",
         "Klaar!",
     ]
+
+
+def test_excerpt_centres_on_the_highlight_and_skips_the_letterhead():
+    from index.excerpt import excerpt, opening_lines
+
+    text = ("Ledenbrief nummer\nLbr. 24/011\nGeachte leden van college en gemeenteraad,\n"
+            "De VNG heeft met het kabinet overlegd over de financiën. Dat overleg heeft iets opgeleverd. "
+            "Op 4 april is er weer een BOFv. Daarna volgt de Voorjaarsnota.")
+    marked = excerpt(text, "Op 4 april is er weer een BOFv.", max_words=20)
+    assert [s.text for s in marked if s.highlight] == ["Op 4 april is er weer een BOFv."]
+    assert marked[0].text == "…" and "Ledenbrief" not in " ".join(s.text for s in marked)
+    plain = excerpt(text, None)
+    assert plain[0].text == "…" and plain[1].text.startswith("De VNG heeft")
+    assert opening_lines(text).startswith("De VNG heeft met het kabinet")

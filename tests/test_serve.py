@@ -68,3 +68,12 @@ def test_serve_without_settings_names_them(tmp_path):
     result = subprocess.run([LEDENBOT, "serve"], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert "Missing settings SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET" in result.stderr
+
+
+def test_serve_with_slack_unreachable_says_so(tmp_path):
+    env = {**os.environ, "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET,
+           "SLACK_API_URL": f"http://127.0.0.1:{free_port()}/api/", "LEDENBOT_STATE_DIR": str(tmp_path / "state")}
+    result = subprocess.run([LEDENBOT, "serve"], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "Could not reach the Slack Web API" in result.stderr.strip().splitlines()[-1]
+    assert TOKEN not in result.stderr
