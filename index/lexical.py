@@ -39,7 +39,7 @@ def tokenize(text: str) -> list[str]:
 class LexicalIndex:
     def __init__(self, retriever: bm25s.BM25):
         self.retriever = retriever
-        self._long: list[str] | None = None
+        self._mapped: dict[str, str] = {}
 
     @classmethod
     def build(cls, texts: list[str]) -> LexicalIndex:
@@ -56,14 +56,19 @@ class LexicalIndex:
             if token in self.retriever.vocab_dict or len(token) < 7:
                 out.append(token)
                 continue
-            parts = [v for v in self._long_words() if token.startswith(v) or token.endswith(v)]
-            out.append(max(parts, key=len) if parts else token)
+            if token not in self._mapped:
+                self._mapped[token] = self._longest_part(token)
+            out.append(self._mapped[token])
         return out
 
-    def _long_words(self) -> list[str]:
-        if self._long is None:
-            self._long = [w for w in self.retriever.vocab_dict if len(w) >= 4]
-        return self._long
+    def _longest_part(self, token: str) -> str:
+        """The longest indexed word (4+ letters) the token starts or ends with, else the token."""
+        vocab = self.retriever.vocab_dict
+        for size in range(len(token) - 1, 3, -1):
+            for part in (token[:size], token[-size:]):
+                if part in vocab:
+                    return part
+        return token
 
     def scores(self, question: str) -> np.ndarray:
         tokens = [t for t in self.query_tokens(question) if t in self.retriever.vocab_dict]
