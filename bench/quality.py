@@ -7,7 +7,6 @@ naive baseline, all in one run over the same letters and the same model.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import tempfile
 from pathlib import Path
 

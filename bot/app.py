@@ -193,7 +193,7 @@ def build_app(settings: BotSettings, engine: Engine, socket_mode: bool = False) 
             respond(text=t("nl", "expired"), response_type="ephemeral", replace_original=False)
             return
         reply = answerer.reply(stored.question, focus=stored.focus)
-        blocks = [b for b in reply.blocks]
+        blocks = list(reply.blocks)
         blocks.insert(-1, {"type": "context", "elements": [{"type": "mrkdwn", "text": t("nl", "shared_by", user=user)}]})
         client.chat_postMessage(channel=channel, blocks=blocks, text=reply.text, unfurl_links=False, unfurl_media=False)
         respond(delete_original=True)

@@ -81,9 +81,6 @@ class Engine:
         build = current_build(self.index_dir)
         return build.name if build else None
 
-    def letter(self, letter_id: str) -> LetterRef | None:
-        return next((l for l in self.letters() if l.id == letter_id), None)
-
     def opening(self, letter_id: str, max_chars: int = 300) -> str:
         """The first lines of a letter's content (no letterhead, no salutation)."""
         index = self.searcher().index

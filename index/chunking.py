@@ -167,7 +167,7 @@ def chunk_letter(letter: Letter, min_words: int = MIN_WORDS, max_words: int = MA
             drafts.append(draft)
             draft = _Draft()
         pieces = [paragraph.text] if paragraph.words <= max_words else _pieces(paragraph.text, max_words)
-        for i, piece in enumerate(pieces):
+        for piece in pieces:
             n = len(piece.split())
             if draft.parts and draft.words + n > max_words:
                 drafts.append(draft)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -51,7 +50,6 @@ def reindex(
     embedder: Embedder,
     progress: Progress | None = None,
     max_letter_bytes: int = 5 * 1024 * 1024,
-    on_loaded: Callable[[int], None] | None = None,
     ann_threshold: int = ANN_THRESHOLD,
 ) -> ReindexReport:
     """Rebuild the index over `letters_dir`, reusing every vector whose text is unchanged.
@@ -64,7 +62,7 @@ def reindex(
     except Timeout:
         raise ReindexBusy("A reindex is already running; wait for it to finish and try again.") from None
     try:
-        return _reindex_locked(letters_dir, index_dir, embedder, progress, max_letter_bytes, on_loaded, ann_threshold)
+        return _reindex_locked(letters_dir, index_dir, embedder, progress, max_letter_bytes, ann_threshold)
     finally:
         lock.release()
 
@@ -78,13 +76,10 @@ def _known_files(previous: LoadedIndex | None) -> dict[str, Known]:
             for e in previous.manifest.letters if e.body_hash}
 
 
-def _reindex_locked(letters_dir, index_dir, embedder, progress, max_letter_bytes, on_loaded,
-                    ann_threshold) -> ReindexReport:
+def _reindex_locked(letters_dir, index_dir, embedder, progress, max_letter_bytes, ann_threshold) -> ReindexReport:
     previous = _previous(index_dir, embedder)
     loaded = load_letters(letters_dir, max_bytes=max_letter_bytes, known=_known_files(previous))
     faultpoint("loaded")
-    if on_loaded:
-        on_loaded(len(loaded.order))
     if not loaded.order:
         # Never replace a working index by an empty one because of a wrong path or bad files.
         kept = " The current index was left as it is." if previous else ""

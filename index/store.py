@@ -67,7 +67,7 @@ class LoadedIndex:
     path: Path
     manifest: Manifest
     vectors: faiss.Index
-    lexical: LexicalIndex
+    lexical: LexicalIndex | None  # None when loaded for a reindex, which rebuilds it
 
     def stored_vectors(self) -> np.ndarray:
         if self.vectors.ntotal == 0:
