@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
 QUESTION ?= Wanneer is het volgende BOFv?
 
-.PHONY: setup demo test eval bench bench-full clean
+.PHONY: setup postgres demo test eval bench bench-full clean
 
 setup: $(STAMP)
 
@@ -20,7 +20,11 @@ demo: setup
 	$(BIN)/ledenbot reindex
 	$(BIN)/ledenbot ask "$(QUESTION)"
 
-test: setup
+# The tests run against a real PostgreSQL server they start themselves (tests/pg_server.py).
+postgres:
+	bash .ci/postgres
+
+test: setup postgres
 	$(BIN)/python -m pytest -q
 
 eval: setup

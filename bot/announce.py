@@ -1,7 +1,8 @@
 """Announce every newly published letter exactly once in the announcement channel.
 
-Exactly once across crashes: the intent is written to SQLite *before* posting ("posting"),
-the result after ("posted"). A letter still "posting" after a restart may or may not have
+Exactly once across crashes and replicas: one replica at a time syncs (the state's
+`exclusive("announce")`, a PostgreSQL advisory lock that dies with its holder); the intent is
+claimed as a row *before* posting ("posting"), the result written after ("posted"). A letter still "posting" after a restart may or may not have
 reached Slack, so the channel's recent history is searched for the message's metadata
 (`ledenbrief_announced` with the letter id): found means record it, not found means post it.
 """
@@ -39,7 +40,9 @@ class Announcer:
         """Announce the letters of the current index not yet announced; returns their ids."""
         if not self.channel:
             return []
-        with self._lock:
+        with self._lock, self.state.exclusive("announce") as mine:
+            if not mine:  # another replica is announcing right now; it announces these too
+                return []
             try:
                 letters = self.engine.letters()
             except UserError as exc:
@@ -65,12 +68,14 @@ class Announcer:
                     except Exception:  # unsure whether it was posted: never risk a duplicate
                         log.warning("Could not check whether %s was announced; will retry.", letter.id, exc_info=True)
                         continue
-                if self._post(letter):
+                if self._post(letter, claimed=record is not None):
                     announced.append(letter.id)
             return announced
 
-    def _post(self, letter) -> bool:
-        self.state.set_announcement(letter.id, "posting", self.channel)
+    def _post(self, letter, claimed: bool) -> bool:
+        """`claimed`: our intent record is already there (a "posting" not found in the history)."""
+        if not claimed and not self.state.claim_announcement(letter.id, self.channel):
+            return False
         blocks, text = announcement(letter, self.engine.opening(letter.id))
         try:
             response = self.client.chat_postMessage(

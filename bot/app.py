@@ -62,7 +62,7 @@ def slack_client(settings: BotSettings) -> WebClient:
 
 def build_app(settings: BotSettings, engine: Engine, socket_mode: bool = False) -> Bot:
     client = slack_client(settings)
-    state = State(settings.state_dir)
+    state = State(engine.database or settings.state_dir)  # PostgreSQL with DATABASE_URL, else SQLite
     app = App(
         client=client,
         signing_secret=settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None,
@@ -169,8 +169,7 @@ def build_app(settings: BotSettings, engine: Engine, socket_mode: bool = False) 
             log.warning("Feedback for an unknown answer id from %s", user)
             text = t("nl", "expired")
         else:
-            state.vote(stored, user, vote)
-            text = t("nl", "thanks")
+            text = t("nl", "thanks") if state.vote(stored, user, vote) else t("nl", "vote_failed")
         if channel:
             thread_ts = (body.get("message") or {}).get("thread_ts")
             client.chat_postEphemeral(channel=channel, user=user, text=text, thread_ts=thread_ts)

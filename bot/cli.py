@@ -135,6 +135,23 @@ def cmd_eval(args) -> int:
     return 0
 
 
+def cmd_migrate(args) -> int:
+    from index.database import connect, migrate
+    from index.settings import EngineSettings
+
+    url = EngineSettings().database_url
+    if not url:
+        _note("DATABASE_URL is not set: nothing to migrate (the embedded SQLite state migrates itself).")
+        return 0
+    database = connect(url)
+    try:
+        applied = migrate(database)
+    finally:
+        database.close()
+    print(f"Applied migrations: {', '.join(applied)}." if applied else "The database is up to date.")
+    return 0
+
+
 def cmd_serve(args) -> int:
     from bot.server import serve
 
@@ -164,6 +181,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--index", metavar="DIR")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("migrate", help="create or update the DATABASE_URL schema (safe to run from several hosts)")
+    p.set_defaults(func=cmd_migrate)
 
     p = sub.add_parser("serve", help="run the Slack bot (HTTP mode; --socket for Socket Mode)")
     p.add_argument("--port", type=int, default=None, help="HTTP port (default: $PORT or 3000)")

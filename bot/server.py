@@ -18,6 +18,7 @@ from index.errors import UserError
 
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 1024 * 1024  # Slack payloads are a few KB
+DB_WATCH_SECONDS = 2.0
 
 
 def health(engine: Engine) -> tuple[int, dict]:
@@ -57,12 +58,14 @@ def _json(start_response, code: int, body: dict):
 
 
 def watch_builds(bot: Bot, every: float, stop: threading.Event) -> threading.Thread:
-    """Pick up builds made elsewhere (a shell `ledenbot reindex`) and announce their letters."""
+    """Pick up builds made elsewhere (a shell `ledenbot reindex`, another replica) and
+    announce their letters."""
 
     def loop():
         seen = bot.engine.build_id()
         while not stop.wait(every):
             try:
+                bot.engine.refresh()  # DATABASE_URL: copy a build another replica published
                 current = bot.engine.build_id()
                 if current != seen:
                     bot.engine.searcher()
@@ -82,6 +85,8 @@ def start_bot(settings: BotSettings, socket_mode: bool = False) -> Bot:
     settings.require(socket_mode)
     install_redaction(settings.secrets())
     engine = Engine(settings)
+    if settings.database_url:
+        engine.database  # connect and migrate (under a lock: replicas may start together)
     try:
         bot = build_app(settings, engine, socket_mode=socket_mode)  # Bolt checks the token (auth.test)
     except SlackApiError as exc:
@@ -106,7 +111,9 @@ def serve(port: int | None = None, socket_mode: bool = False, announce_backfill:
     settings = BotSettings(**overrides)
     bot = start_bot(settings, socket_mode)
     stop = threading.Event()
-    watch_builds(bot, settings.watch_seconds, stop)
+    # Replicas on one database follow a new build within a few seconds (one cheap query).
+    every = min(settings.watch_seconds, DB_WATCH_SECONDS) if settings.database_url else settings.watch_seconds
+    watch_builds(bot, every, stop)
     if socket_mode:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 

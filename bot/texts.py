@@ -15,6 +15,7 @@ TEXTS = {
         "share": "Deel in kanaal",
         "shared_by": "Gedeeld door <@{user}>",
         "thanks": "Bedankt voor je feedback!",
+        "vote_failed": "Je stem kon nu niet worden bewaard; probeer het over een paar minuten nog eens.",
         "expired": "Deze knop werkt niet meer; stel je vraag opnieuw.",
         "empty_question": "Stel je vraag in woorden, bijvoorbeeld: _Wanneer is het volgende BOFv?_",
         "too_long": "Je vraag is te lang ({n} tekens); houd hem onder de {max} tekens.",

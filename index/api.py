@@ -2,7 +2,8 @@
 
 `Engine` owns the embedder and the loaded index; it reloads the index by itself when a
 reindex (in this process or another) has switched the index directory to a new build, and
-keeps serving the old one if the new one cannot be loaded.
+keeps serving the old one if the new one cannot be loaded. With DATABASE_URL the builds are
+published to PostgreSQL and `refresh()` copies a newer one into the index directory.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from index.embedding import Embedder, Progress
 from index.errors import UserError
 from index.events import upcoming_events
 from index.models import Answer, EventInfo, IndexStatus, LetterRef, ReindexReport
-from index.reindex import reindex
+from index.database import Database, DatabaseUnavailable, connect, migrate
+from index.db_builds import DatabaseBuilds
+from index.reindex import ReindexBusy, reindex
 from index.excerpt import opening_lines
 from index.letters import letter_files
 from index.search import SearchConfig, Searcher, validate_question
@@ -35,6 +38,29 @@ class Engine:
         self.clock = clock  # "today", injectable so tests can fix it
         self._searcher: Searcher | None = None
         self._lock = threading.Lock()
+        self._database: Database | None = None
+        self._builds: DatabaseBuilds | None = None
+
+    @property
+    def database(self) -> Database | None:
+        """The PostgreSQL database of DATABASE_URL (migrated on first use), or None."""
+        with self._lock:
+            if self._database is None and self.settings.database_url:
+                database = connect(self.settings.database_url)
+                migrate(database)
+                self._database = database
+                self._builds = DatabaseBuilds(database, self.index_dir, self.settings.ann_threshold)
+            return self._database
+
+    def refresh(self) -> bool:
+        """Follow the database's current build (no-op without DATABASE_URL); True if switched."""
+        if self.database is None:
+            return False
+        try:
+            return self._builds.sync()
+        except DatabaseUnavailable as exc:
+            log.warning("%s Still serving the loaded index; will look again.", exc)
+            return False
 
     @property
     def embedder(self) -> Embedder:
@@ -55,6 +81,8 @@ class Engine:
 
     def searcher(self) -> Searcher:
         """The searcher over the current build, reloaded when the build has changed."""
+        if self._searcher is None and self.settings.database_url:
+            self.refresh()  # a fresh replica: its index comes from the database, not from embedding
         build = current_build(self.index_dir)
         current = self._searcher
         if current is not None and (build is None or build == current.index.path):
@@ -93,16 +121,28 @@ class Engine:
     def reindex(self, letters_dir: Path | None = None, progress: Progress | None = None) -> ReindexReport:
         letters_dir = letters_dir or self.settings.letters_dir
         letter_files(letters_dir)  # a wrong path fails before the model loads
-        report = reindex(
+        if self.database is None:
+            report = self._reindex(letters_dir, progress)
+        else:
+            with self._builds.reindex_lock() as mine:
+                if not mine:
+                    raise ReindexBusy("A reindex is already running (on this or another replica); wait for it "
+                                      "to finish and try again.")
+                self._builds.sync()  # start from the newest published build: reuse its vectors
+                report = self._reindex(letters_dir, progress, publish=self._builds.publish)
+        self.searcher()
+        return report
+
+    def _reindex(self, letters_dir: Path, progress: Progress | None, **publish) -> ReindexReport:
+        return reindex(
             letters_dir,
             self.index_dir,
             self.embedder,
             progress=progress,
             max_letter_bytes=int(self.settings.max_letter_mb * 1024 * 1024),
             ann_threshold=self.settings.ann_threshold,
+            **publish,
         )
-        self.searcher()
-        return report
 
     def status(self) -> IndexStatus:
         manifest = self.searcher().index.manifest

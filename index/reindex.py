@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +22,9 @@ from index.models import LetterRef, ReindexReport
 from index.store import ANN_THRESHOLD, LetterEntry, LoadedIndex, Manifest, StoredChunk, load_index, write_build
 
 log = logging.getLogger(__name__)
+
+
+Publish = Callable[[Path, Manifest, np.ndarray, LexicalIndex, int], Path]
 
 
 class ReindexBusy(UserError):
@@ -51,10 +55,13 @@ def reindex(
     progress: Progress | None = None,
     max_letter_bytes: int = 5 * 1024 * 1024,
     ann_threshold: int = ANN_THRESHOLD,
+    publish: Publish = write_build,
 ) -> ReindexReport:
     """Rebuild the index over `letters_dir`, reusing every vector whose text is unchanged.
 
     Holds a cross-process lock; a second reindex at the same time gets ReindexBusy.
+    `publish` makes the finished build the one that serves (the build store's seam:
+    `store.write_build` on disk, `DatabaseBuilds.publish` with DATABASE_URL).
     """
     lock = reindex_lock(index_dir)
     try:
@@ -62,7 +69,7 @@ def reindex(
     except Timeout:
         raise ReindexBusy("A reindex is already running; wait for it to finish and try again.") from None
     try:
-        return _reindex_locked(letters_dir, index_dir, embedder, progress, max_letter_bytes, ann_threshold)
+        return _reindex_locked(letters_dir, index_dir, embedder, progress, max_letter_bytes, ann_threshold, publish)
     finally:
         lock.release()
 
@@ -76,7 +83,8 @@ def _known_files(previous: LoadedIndex | None) -> dict[str, Known]:
             for e in previous.manifest.letters if e.body_hash}
 
 
-def _reindex_locked(letters_dir, index_dir, embedder, progress, max_letter_bytes, ann_threshold) -> ReindexReport:
+def _reindex_locked(letters_dir, index_dir, embedder, progress, max_letter_bytes, ann_threshold,
+                    publish) -> ReindexReport:
     previous = _previous(index_dir, embedder)
     loaded = load_letters(letters_dir, max_bytes=max_letter_bytes, known=_known_files(previous))
     faultpoint("loaded")
@@ -162,7 +170,7 @@ def _reindex_locked(letters_dir, index_dir, embedder, progress, max_letter_bytes
         letters=entries,
         chunks=chunks,
     )
-    write_build(index_dir, manifest, vectors, LexicalIndex.build(texts), ann_threshold)
+    publish(index_dir, manifest, vectors, LexicalIndex.build(texts), ann_threshold)
     log.info(
         "Reindexed: %d added, %d changed, %d removed, %d unchanged; %d of %d passages embedded",
         report.added, report.changed, report.removed, report.unchanged, report.chunks_embedded, report.chunks,

@@ -42,7 +42,13 @@ class EngineSettings(BaseSettings):
         description="from this many passages on, the vector index is HNSW instead of exact",
     )
 
-    @field_validator("embedding_model", mode="before")
+    database_url: str | None = Field(
+        None,
+        validation_alias=AliasChoices("DATABASE_URL", "database_url"),
+        description="postgresql://…: letters, builds and bot state in PostgreSQL (shared by replicas)",
+    )
+
+    @field_validator("embedding_model", "database_url", mode="before")
     @classmethod
     def _empty_is_default(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

@@ -124,8 +124,9 @@ def build_vectors(vectors: np.ndarray, dim: int, ann_threshold: int = ANN_THRESH
 
 
 def write_build(index_dir: Path, manifest: Manifest, vectors: np.ndarray, lexical: LexicalIndex,
-                ann_threshold: int = ANN_THRESHOLD) -> Path:
-    """Write a complete build and switch CURRENT to it. Returns the build's path."""
+                ann_threshold: int = ANN_THRESHOLD, name: str | None = None) -> Path:
+    """Write a complete build and switch CURRENT to it. Returns the build's path. `name`: the
+    build's name (index/db_builds.py names a copy of a database build after its id)."""
     root = builds_dir(index_dir)
     root.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=root))
@@ -139,7 +140,7 @@ def write_build(index_dir: Path, manifest: Manifest, vectors: np.ndarray, lexica
             with path.open("rb") as fh:
                 os.fsync(fh.fileno())
         _fsync_dir(tmp)
-        name = manifest.built_at.strftime("%Y%m%dT%H%M%S%fZ") + f"-{os.getpid()}"
+        name = name or manifest.built_at.strftime("%Y%m%dT%H%M%S%fZ") + f"-{os.getpid()}"
         final = root / name
         os.rename(tmp, final)
         _fsync_dir(root)

@@ -52,3 +52,19 @@ def write_letter(directory: Path, name: str, title: str, body: str, **front) -> 
     path = directory / name
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """One real PostgreSQL server for the whole test session (tests/pg_server.py)."""
+    from pg_server import PostgresServer
+
+    server = PostgresServer().start()
+    yield server
+    server.close()
+
+
+@pytest.fixture()
+def database_url(postgres) -> str:
+    """A fresh, empty database on the session's server."""
+    return postgres.new_database()
