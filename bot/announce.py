@@ -16,6 +16,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks import announcement
+from bot.metrics import ANNOUNCEMENTS
 from bot.state import State
 from index.api import Engine
 from index.errors import UserError
@@ -89,6 +90,7 @@ class Announcer:
             log.exception("Announcing %s failed; will retry on the next sync.", letter.id)
             return False
         self._record(letter.id, response["channel"], response["ts"])
+        ANNOUNCEMENTS.inc()
         return True
 
     def _record(self, letter_id: str, channel: str, ts: str) -> None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 
 from bot.blocks import answer_message, notice
+from bot.metrics import ANSWER_SECONDS, QUESTIONS
 from bot.state import State
 from bot.texts import language, t
 from index.api import Engine
@@ -32,17 +34,21 @@ class Answerer:
         like "en wanneer is de volgende?" is searched together with it)."""
         lang = language(question)
         query = f"{context} {question}" if context and question else question
+        started = time.perf_counter()
         try:
             answer = self.engine.ask(query, k=3, focus=focus)
-        except EmptyQuestion:
+        except (EmptyQuestion, QuestionTooLong) as exc:
+            QUESTIONS.labels("refused").inc()
+            if isinstance(exc, QuestionTooLong):
+                return Reply(*notice(t(lang, "too_long", n=exc.length, max=exc.limit)), answered=False)
             return Reply(*notice(t(lang, "empty_question")), answered=False)
-        except QuestionTooLong as exc:
-            return Reply(*notice(t(lang, "too_long", n=exc.length, max=exc.limit)), answered=False)
         except NoIndex:
             return Reply(*notice(t(lang, "no_index")), answered=False)
         except UserError as exc:
             log.error("Cannot answer: %s", exc)
             return Reply(*notice(t(lang, "failed")), answered=False)
+        ANSWER_SECONDS.observe(time.perf_counter() - started)
+        QUESTIONS.labels("found" if answer.found else "not_found").inc()
         letter_ids = [p.letter.id for p in answer.passages]
         answer_id = self.state.save_answer(query, letter_ids, focus)
         blocks, text = answer_message(answer, lang, answer_id, share=share)

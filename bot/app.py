@@ -19,6 +19,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from bot.announce import Announcer
 from bot.answering import Answerer
 from bot.blocks import home_view, notice
+from bot.metrics import VOTES, MeteredWebClient
 from bot.reindexing import Reindexer
 from bot.settings import BotSettings
 from bot.slack_text import mentions, plain_question
@@ -45,7 +46,7 @@ def slack_client(settings: BotSettings) -> WebClient:
     """Web API client for SLACK_API_URL that waits out 429s (Retry-After), 5xx, timeouts and
     network errors a few times before giving up."""
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
-    return WebClient(
+    return MeteredWebClient(
         token=token,
         base_url=settings.slack_api_url,
         timeout=int(max(1, settings.slack_timeout)),
@@ -170,6 +171,7 @@ def build_app(settings: BotSettings, engine: Engine, socket_mode: bool = False) 
             text = t("nl", "expired")
         else:
             text = t("nl", "thanks") if state.vote(stored, user, vote) else t("nl", "vote_failed")
+            VOTES.labels("up" if vote > 0 else "down").inc()
         if channel:
             thread_ts = (body.get("message") or {}).get("thread_ts")
             client.chat_postEphemeral(channel=channel, user=user, text=text, thread_ts=thread_ts)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 
+from bot.metrics import REINDEX_RUNS, REINDEX_SECONDS
 from index.api import Engine
 from index.errors import UserError
 from index.models import ReindexReport
@@ -30,9 +32,11 @@ class Reindexer:
 
     def _run(self, report) -> None:
         result: ReindexReport | None = None
+        started = time.perf_counter()
         try:
             result, error = self.engine.reindex(), None
-        except ReindexBusy:  # a reindex in another process (the CLI) holds the file lock
+            REINDEX_SECONDS.observe(time.perf_counter() - started)
+        except ReindexBusy:  # a reindex in another process (the CLI, another replica) holds the lock
             error = "busy"
         except UserError as exc:
             error = str(exc)
@@ -41,6 +45,7 @@ class Reindexer:
             error = f"{type(exc).__name__}."
         finally:
             self._running.release()
+        REINDEX_RUNS.labels("ok" if error is None else "busy" if error == "busy" else "failed").inc()
         try:
             report(result, error)
             if result is not None and self.after:

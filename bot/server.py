@@ -1,4 +1,5 @@
-"""Run the bot: HTTP mode (waitress; POST /slack/events, GET /healthz) or Socket Mode."""
+"""Run the bot: HTTP mode (waitress; POST /slack/events, GET /healthz, /readyz, /metrics) or
+Socket Mode."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackApiError
 
 from bot.app import Bot, build_app
+from bot.metrics import exposition, watch_index
 from bot.redact import install_redaction
 from bot.settings import BotSettings
 from index.api import Engine
@@ -29,14 +31,30 @@ def health(engine: Engine) -> tuple[int, dict]:
     return 200, {"status": "ok", "build": engine.build_id(), **status.model_dump(mode="json")}
 
 
+def ready(bot: Bot) -> tuple[int, dict]:
+    """Ready for traffic: an index is loaded and (with DATABASE_URL) the database answers."""
+    loaded = bot.engine.loaded()
+    database = bot.engine.database.ping() if bot.engine.settings.database_url else None
+    body = {"index": loaded, "database": {True: "ok", False: "unreachable", None: "not used"}[database]}
+    ok = loaded and database is not False
+    return (200 if ok else 503), {"status": "ready" if ok else "not ready", **body}
+
+
 def wsgi_app(bot: Bot):
     slack = SlackRequestHandler(bot.app)
+    watch_index(bot.engine.status)
 
     def application(environ, start_response):
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "")
         if path == "/healthz" and method in ("GET", "HEAD"):
             code, body = health(bot.engine)
             return _json(start_response, code, body)
+        if path == "/readyz" and method in ("GET", "HEAD"):
+            return _json(start_response, *ready(bot))
+        if path == "/metrics" and method == "GET":
+            data, content_type = exposition()
+            start_response("200 OK", [("Content-Type", content_type), ("Content-Length", str(len(data)))])
+            return [data]
         if path == "/slack/events":
             try:
                 length = int(environ.get("CONTENT_LENGTH") or 0)
@@ -123,6 +141,7 @@ def serve(port: int | None = None, socket_mode: bool = False, announce_backfill:
     from waitress import serve as waitress_serve
 
     listen = port or settings.port
-    log.warning("Ledenbrieven-bot listening on http://0.0.0.0:%d (POST /slack/events, GET /healthz)", listen)
+    log.warning("Ledenbrieven-bot listening on http://0.0.0.0:%d (POST /slack/events, GET /healthz /readyz "
+                "/metrics)", listen)
     waitress_serve(wsgi_app(bot), host="0.0.0.0", port=listen, threads=8, max_request_body_size=MAX_BODY_BYTES)
     return 0

@@ -100,6 +100,10 @@ class Engine:
             log.info("Switched to index build %s", searcher.index.path.name)
         return searcher
 
+    def loaded(self) -> bool:
+        """True once an index is loaded in memory (answers need no disk or database)."""
+        return self._searcher is not None
+
     def ask(self, question: str, k: int = 3, focus: list[str] | None = None) -> Answer:
         validate_question(question, self.settings.max_question_chars)  # cheap checks first
         return self.searcher().search(question, k=k, focus=focus)

@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 RETRY_SECONDS = 0.5
+CONNECT_SECONDS = 3.0  # waiting longer for a pooled connection would hold up a Slack ack
+DOWN_SECONDS = 5.0  # after a failure, fail fast for this long instead of waiting on each call
 
 
 class DatabaseUnavailable(UserError):
@@ -109,6 +111,7 @@ class PostgresDatabase(Database):
         self.pool = ConnectionPool(url, min_size=1, max_size=max_size, kwargs={"autocommit": True},
                                    check=ConnectionPool.check_connection, open=False, name="ledenbot")
         self.pool.open(wait=False)
+        self._down_until = 0.0
 
     @contextmanager
     def connection(self):
@@ -116,21 +119,27 @@ class PostgresDatabase(Database):
         import psycopg
         from psycopg_pool import PoolTimeout
 
+        if time.monotonic() < self._down_until:
+            raise DatabaseUnavailable("The database is unreachable (it failed moments ago).")
         try:
-            with self.pool.connection(timeout=10) as conn:
+            with self.pool.connection(timeout=CONNECT_SECONDS) as conn:
                 yield conn
         except (psycopg.OperationalError, PoolTimeout) as exc:
+            self._down_until = time.monotonic() + DOWN_SECONDS
             raise DatabaseUnavailable(f"The database is unreachable ({_reason(exc)}).") from exc
 
     def execute(self, sql: str, args: tuple = ()) -> tuple[int, list[tuple]]:
+        import psycopg
+
         for attempt in (1, 2):  # one retry: a pooled connection may have died with a restart
             try:
                 with self.connection() as conn:
                     cursor = conn.execute(sql.replace("?", "%s"), args)
                     return cursor.rowcount, (cursor.fetchall() if cursor.description else [])
-            except DatabaseUnavailable:
-                if attempt == 2:
+            except DatabaseUnavailable as exc:
+                if attempt == 2 or not isinstance(exc.__cause__, psycopg.OperationalError):
                     raise
+                self._down_until = 0.0
                 time.sleep(RETRY_SECONDS)
         raise AssertionError("unreachable")
 
