@@ -187,6 +187,21 @@ def test_two_replicas_answer_an_event_once_and_announce_a_new_letter_once(cluste
     assert status == 200 and 'ledenbot_questions_total{outcome="found"} 1.0' in metrics
     assert "ledenbot_index_letters 3.0" in metrics
 
+    # Restarts lose nothing: every process stops, a new one starts on an empty disk.
+    a.stop(), b.stop()
+    c = start("c")
+    c.wait_ready()
+    before = len(general_posts(fake))
+    c.event({"type": "message", "channel_type": "channel", "channel": "CGENERAL", "user": "UMEMBER",
+             "text": "en wanneer is de volgende?", "ts": "1700000009.000100", "thread_ts": body["ts"]}, "EvFollow")
+    deadline = time.monotonic() + 30
+    while len(general_posts(fake)) == before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    follow_up = general_posts(fake)[-1]  # the thread answered before the restart is still known
+    assert follow_up["thread_ts"] == body["ts"] and "4 april" in all_text(follow_up["blocks"])
+    time.sleep(3)
+    assert len([p for p in fake.calls_to("chat.postMessage") if p["channel"] == "CANNOUNCE"]) == 1
+
 
 def test_a_replica_killed_mid_reindex_leaves_the_other_serving_and_a_later_reindex_works(cluster):
     start, fake, letters = cluster
