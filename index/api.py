@@ -40,6 +40,7 @@ class Engine:
         self._lock = threading.Lock()
         self._database: Database | None = None
         self._builds: DatabaseBuilds | None = None
+        self._database_down = False
 
     @property
     def database(self) -> Database | None:
@@ -47,7 +48,12 @@ class Engine:
         with self._lock:
             if self._database is None and self.settings.database_url:
                 database = connect(self.settings.database_url)
-                migrate(database)
+                try:
+                    migrate(database)
+                except DatabaseUnavailable as exc:
+                    database.close()
+                    raise DatabaseUnavailable(f"{exc} Check DATABASE_URL and that the server runs, then try "
+                                              "again.") from None
                 self._database = database
                 self._builds = DatabaseBuilds(database, self.index_dir, self.settings.ann_threshold)
             return self._database
@@ -57,10 +63,16 @@ class Engine:
         if self.database is None:
             return False
         try:
-            return self._builds.sync()
+            switched = self._builds.sync()
         except DatabaseUnavailable as exc:
-            log.warning("%s Still serving the loaded index; will look again.", exc)
+            if not self._database_down:  # once per outage, not every few seconds
+                log.warning("%s Still serving the loaded index; will look again.", exc)
+            self._database_down = True
             return False
+        if self._database_down:
+            log.warning("The database is reachable again.")
+            self._database_down = False
+        return switched
 
     @property
     def embedder(self) -> Embedder:
