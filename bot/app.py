@@ -83,10 +83,10 @@ def build_app(settings: BotSettings, engine: Engine, socket_mode: bool = False) 
     def post_reply(channel: str, question: str, thread_ts: str | None, context_question: str | None = None,
                    focus: list[str] | None = None) -> None:
         reply = answerer.reply(question, context=context_question, focus=focus)
+        if thread_ts and reply.answered:  # before posting: a quick follow-up may reach any replica
+            state.remember_thread(channel, thread_ts, question)
         client.chat_postMessage(channel=channel, thread_ts=thread_ts, blocks=reply.blocks, text=reply.text,
                                 unfurl_links=False, unfurl_media=False)
-        if thread_ts and reply.answered:
-            state.remember_thread(channel, thread_ts, question)
 
     @app.middleware
     def skip_slack_retries(body, next):
