@@ -78,6 +78,8 @@ def render_card(answer) -> str:
     lang = language(answer.question)
     if answer.unknown_reference:
         lines = [f"{answer.unknown_reference} is not in the index."]
+    elif answer.missing:
+        lines = textwrap.wrap(" ".join(p for p in (answer.missing.sentence, answer.missing.offer) if p), 100)
     elif not answer.found:
         lines = ["No letter answers this question."]
     else:
@@ -95,8 +97,8 @@ def render_card(answer) -> str:
     return "\n".join(lines)
 
 
-def _source(passage) -> str:
-    parts = [passage.letter.citation(), passage.letter.title, passage.link]
+def _source(passage, lang: str = "nl") -> str:
+    parts = [passage.letter.citation(lang), passage.letter.title, passage.link]
     return " · ".join(p for p in parts if p)
 
 

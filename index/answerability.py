@@ -30,7 +30,6 @@ _ACRONYM = re.compile(r"^[A-Z][A-Za-z]*[A-Z][A-Za-z]*$")
 _LINKS = ("s", "e", "en", "-")
 # Words that are rare in general Dutch but say nothing about what is asked.
 _NEUTRAL = set(tokenize("ledenbrief ledenbrieven brief vng gemeente gemeenten wanneer"))
-_SMALL = {"de", "het", "van", "en", "voor", "in", "op", "der", "den", "the", "of", "and", "for"}
 
 _YEAR_RANGE = re.compile(r"\b((?:19|20)\d{2})\s*(?:-|–|/|t/m|tot(?: en met)?)\s*((?:19|20)\d{2})\b")
 _MONTH_YEAR = re.compile(rf"\b({_MONTH_ALT})\.?\s+((?:19|20)\d{{2}})\b", re.IGNORECASE)
@@ -151,15 +150,15 @@ class Coverage:
         # "aanmeld-hub", "werk- en ontwikkelbedrijven": each part counts as a word too
         self.words = set(words) | {part for w in words if "-" in w for part in w.split("-") if part}
         self.stems = set(tokenize(text))
-        self.initials = "".join(w[0] for w in words if w not in _SMALL)
-        self.initials_all = "".join(w[0] for w in words)
+        self._cased = _WORD.findall(text)
 
     def _has(self, part: str) -> bool:
         """The word, its stem, or (4+ letters) a word that starts or ends with it: the text's
         own compounds ("wetgevingsoverleg" has "overleg")."""
         if len(part) < 3:
             return False
-        if part in self.words or set(tokenize(part)) & self.stems:
+        stems = tokenize(part)
+        if part in self.words or (len(stems) == 1 and stems[0] in self.stems):
             return True
         return len(part) >= 4 and any(w.startswith(part) or w.endswith(part) for w in self.words)
 
@@ -174,11 +173,23 @@ class Coverage:
 
     def term(self, term: Term) -> bool:
         word = term.text.lower()
+        if "-" in word.strip("-"):  # "najaars-ALV": every part
+            return all(self.term(Term(part, 0, 0)) for part in term.text.split("-") if part)
         if word in self.lower or self._has(word) or self._inflected(word):
             return True
-        if _ACRONYM.match(term.text) and 2 <= len(word) <= 6:
-            return word in self.initials or word in self.initials_all
+        if _ACRONYM.match(term.text):
+            return self._spelled_out(word)
         return self._compound(word, depth=2)
+
+    def _spelled_out(self, acronym: str) -> bool:
+        """'BOFv' as 'Bestuurlijk Overleg Financiële verhoudingen': consecutive content words,
+        the first capitalized, whose initials spell it."""
+        n = len(acronym)
+        for i in range(len(self._cased) - n + 1):
+            run = self._cased[i:i + n]
+            if run[0][0].isupper() and all(w[0].lower() == c and w.lower() not in STOPWORDS for w, c in zip(run, acronym)):
+                return True
+        return False
 
     def _compound(self, word: str, depth: int) -> bool:
         """'jeugdoverleg' is covered by 'jeugd' … 'overleg' (linking s/e/en/- allowed), and by
