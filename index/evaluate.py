@@ -149,7 +149,7 @@ def _row(name: str, s: Scores) -> str:
     metrics = f"{s.hit1:>8.2f}{s.hit3:>8.2f}{s.hit5:>8.2f}{s.mrr10:>8.2f}" if s.answerable else f"{'':>8}" * 4
     refused = f"{s.refused}/{s.unanswerable}" if s.unanswerable else ""
     false_refused = f"{s.false_refusals}/{s.answerable}" if s.answerable else ""
-    return f"{name:<14}{s.questions:>4}{metrics}{refused:>10}{false_refused:>11}"
+    return f"{name:<14}{s.questions:>4}{metrics}{refused:>10}{false_refused:>11}".rstrip()
 
 
 def format_report(report: EvalReport) -> str:
