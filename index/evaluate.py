@@ -226,7 +226,7 @@ def format_multi(report: MultiReport) -> str:
     for split, s in report.totals.items():
         rates = []
         if s.refusal_accuracy is not None:
-            rates.append(f"near-miss refused {s.refusal_accuracy:.2f} ({s.refused}/{s.unanswerable})")
+            rates.append(f"unanswerable refused {s.refusal_accuracy:.2f} ({s.refused}/{s.unanswerable})")
         if s.false_refusal_rate is not None:
             rates.append(f"answerable wrongly refused {s.false_refusal_rate:.2f} ({s.false_refusals}/{s.answerable})")
         if rates:
