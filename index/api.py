@@ -24,7 +24,7 @@ from index.intake import LetterDraft, draft, find, from_url, store_draft
 from index.letter_store import DirectoryLetterStore, LetterStore
 from index.search import SearchConfig, Searcher, validate_question
 from index.settings import EngineSettings
-from index.store import LetterEntry, current_build, load_index
+from index.store import LetterEntry, current_build, load_index, read_manifest
 
 log = logging.getLogger(__name__)
 
@@ -136,10 +136,18 @@ class Engine:
 
     # staff: adding and removing letters -------------------------------------------------
     def entries(self) -> list[LetterEntry]:
-        """The indexed letters with their file names and hashes ([] before the first index)."""
+        """The indexed letters with their file names and hashes ([] before the first index).
+        Reads only the manifest: listing letters or checking a duplicate loads no model."""
+        build = current_build(self.index_dir)
+        if build is None:
+            return []
+        current = self._searcher
+        if current is not None and current.index.path == build:
+            return list(current.index.manifest.letters)
         try:
-            return list(self.searcher().index.manifest.letters)
-        except UserError:
+            return list(read_manifest(build).letters)
+        except (UserError, OSError, ValueError):
+            log.warning("Cannot read the manifest of %s", build, exc_info=True)
             return []
 
     def draft_from_url(self, url: str) -> LetterDraft:

@@ -184,3 +184,27 @@ def test_loopback_url_is_refused_without_the_allow_setting(tmp_path, embedder, s
     finally:
         server.close()
         h.fake.close()
+
+
+def test_report_in_slack_counts_unanswered_questions_together_without_names(staff_harness):
+    h = staff_harness
+    for i, question in enumerate(["Wat is het recept voor appeltaart met kaneel?", "recept appeltaart",
+                                  "Wanneer is het volgende BOFv?"]):
+        h.event(mention(question, ts=f"1700000500.00010{i}"))
+        answers = h.fake.wait_for("chat.postMessage", i + 1)
+    found = answers[2]  # the BOFv question is answered; vote it down
+    answer_id = button(found["blocks"], "feedback_down")
+    h.action("feedback_down", answer_id, user="UMEMBER")
+    h.fake.wait_for("chat.postEphemeral")
+
+    h.command("/ledenbrief-rapport", "abc", user="USTAFF")
+    assert "aantal dagen als getal" in preview_of(h)["text"]
+    h.command("/ledenbrief-rapport", "7", user="USTAFF")
+    report = preview_of(h, 2)
+    text = all_text(report["blocks"])
+    assert report["response_type"] == "ephemeral"
+    assert "Laatste 7 dagen:* 3 vragen, 1 beantwoord (33%); 0 👍, 1 👎" in text
+    assert "*2×* Wat is het recept voor appeltaart met kaneel? _(2× niet gevonden)_" in text
+    assert "recept appeltaart" in text  # the other phrasing, counted in the same group
+    assert "*1×* Wanneer is het volgende BOFv? _(1× 👎)_" in text
+    assert "UMEMBER" not in text
