@@ -77,9 +77,9 @@ class LetterServer:
                 server.requests.append(self.path)
                 if self.path == "/slow":
                     time.sleep(slow_seconds)
-                if self.path == "/oud-adres":
+                if self.path in ("/oud-adres", "/rondje"):
                     self.send_response(301)
-                    self.send_header("Location", "/brief.html")
+                    self.send_header("Location", "/brief.html" if self.path == "/oud-adres" else "/rondje")
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
