@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from index.lexical import tokenize
 
+TOPIC_WORD = 12  # characters of a stem long enough to name a topic on its own
 SIMILAR = 0.6  # Jaccard overlap of content words from which two questions count as one
 # Words that ask *how* rather than *about what*: they must not keep two phrasings apart.
 _FILLER = frozenset(tokenize("volgende vindt plaats zit gebeurt weten wil graag informatie info meer over "
@@ -20,8 +21,11 @@ def _similar(a: frozenset[str], b: frozenset[str]) -> bool:
     overlap = len(a & b)
     if not overlap:
         return False
-    # A short question inside a longer one ("BOFv" in "wanneer is het volgende BOFv") is the same topic.
-    return overlap / len(a | b) >= SIMILAR or overlap == min(len(a), len(b))
+    # A short question inside a longer one ("BOFv" in "wanneer is het volgende BOFv") is the same
+    # topic, and so are two that share a long specific word: Dutch topics are compounds
+    # ("parkeervergunning", "afvalstoffenheffing"), general words are short.
+    return (overlap / len(a | b) >= SIMILAR or overlap == min(len(a), len(b))
+            or any(len(word) >= TOPIC_WORD for word in a & b))
 
 
 def group_similar(texts: list[str]) -> list[list[int]]:

@@ -208,3 +208,17 @@ def test_report_in_slack_counts_unanswered_questions_together_without_names(staf
     assert "recept appeltaart" in text  # the other phrasing, counted in the same group
     assert "*1×* Wanneer is het volgende BOFv? _(1× 👎)_" in text
     assert "UMEMBER" not in text
+
+
+def test_every_slash_command_and_the_files_scope_are_in_the_app_manifest():
+    import re
+
+    import yaml
+
+    from conftest import REPO
+
+    manifest = yaml.safe_load((REPO / "slack-app-manifest.yml").read_text())
+    declared = {c["command"] for c in manifest["features"]["slash_commands"]}
+    registered = {m for path in (REPO / "bot").glob("*.py") for m in re.findall(r'@app\.command\("([^"]+)"\)', path.read_text())}
+    assert registered == declared
+    assert {"files:read", "im:history"} <= set(manifest["oauth_config"]["scopes"]["bot"])
