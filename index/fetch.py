@@ -71,7 +71,7 @@ def resolve(host: str, port: int, allow_private: bool) -> str:
             raise FetchError("private", f"{host} points to a private or local address ({blocked[0]}); only public "
                              "web addresses can be fetched (set LEDENBOT_FETCH_ALLOW_PRIVATE=true for an intranet).",
                              host=host)
-    return addresses[0]
+    return sorted(addresses, key=lambda a: ":" in a)[0]  # IPv4 first: not every host routes IPv6
 
 
 def _check_url(url: str) -> tuple[str, str, int]:
