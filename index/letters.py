@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.dates import parse_date_value
-from index.errors import UserError
 from index.letter_store import DirectoryLetterStore, LetterStore
 from index.metadata import extract_metadata, find_lbr
 from index.models import FileProblem, Letter
@@ -46,10 +45,6 @@ class LoadResult:
 def slugify(name: str) -> str:
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "letter"
-
-
-def letter_files(letters_dir: Path) -> list[Path]:
-    return [letters_dir / f.name for f in DirectoryLetterStore(letters_dir).files()]
 
 
 def body_hash(body: str) -> str:
