@@ -141,6 +141,17 @@ def test_pdf_upload_in_a_dm_preview_confirm(staff_harness):
     answer = h.fake.wait_for("chat.postMessage", 4)[3]
     assert "Lbr. 24/071" in all_text(answer["blocks"])
 
+    # a Word file named like a PDF: one sentence, nothing stored; a file shared in a channel is ignored
+    word = h.fake.upload("F072", "brief.pdf", b"PK\x03\x04" + b"\x00" * 400)
+    h.event({"type": "message", "subtype": "file_share", "channel": "DSTAFF", "channel_type": "im",
+             "user": "USTAFF", "files": [word], "ts": "1700000302.000100"})
+    assert "geen PDF-, HTML-, Markdown- of tekstbestand" in h.fake.wait_for("chat.postMessage", 5)[4]["text"]
+    h.event({"type": "message", "subtype": "file_share", "channel": "CGENERAL", "channel_type": "channel",
+             "user": "USTAFF", "files": [h.fake.upload("F073", "x.pdf", pdf_letter())], "ts": "1700000303.000100"})
+    time.sleep(0.5)
+    assert len(h.fake.calls_to("chat.postMessage")) == 5 and not h.fake.calls_to("files.info")[2:]
+    assert sorted(p.name for p in h.letters.glob("lbr-24-07*")) == ["lbr-24-071.pdf", "lbr-24-071.yml"]
+
 
 def test_non_staff_are_refused_and_nothing_is_fetched_or_downloaded(staff_harness, site):
     h = staff_harness
