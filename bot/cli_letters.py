@@ -136,8 +136,8 @@ def cmd_report(args) -> int:
     from bot.settings import BotSettings
     from bot.state import State
 
-    if not 1 <= args.days <= 3650:
-        raise UserError("--days must be between 1 and 3650.")
+    if not 1 <= args.days <= 365:
+        raise UserError("--days must be between 1 and 365.")
     report = build_report(State(BotSettings().state_dir), args.days)
     print(report.model_dump_json() if args.json else format_report(report))
     return 0

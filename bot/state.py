@@ -34,6 +34,7 @@ CREATE TABLE IF NOT EXISTS pending_letters (
     id TEXT PRIMARY KEY, user_id TEXT NOT NULL, name TEXT NOT NULL, data BLOB NOT NULL, sidecar TEXT NOT NULL,
     created_at REAL NOT NULL);
 """
+QUESTION_DAYS = 400  # questions older than this are dropped
 PENDING_SECONDS = 24 * 3600  # a preview nobody confirmed within a day is dropped
 
 
@@ -159,6 +160,9 @@ class State:
     def record_question(self, question: str, found: bool, answer_id: str | None) -> None:
         self._run("INSERT INTO questions (id, question, asked_at, found, answer_id) VALUES (?, ?, ?, ?, ?)",
                   (secrets.token_urlsafe(9), question, time.time(), 1 if found else 0, answer_id))
+        self._inserts += 1
+        if self._inserts % 1000 == 0:  # the report looks back a year at most
+            self._run("DELETE FROM questions WHERE asked_at < ?", (time.time() - QUESTION_DAYS * 86400,))
 
     def questions_since(self, since: float) -> list[AskedQuestion]:
         rows = self._run(
