@@ -23,9 +23,13 @@ demo: setup
 test: setup
 	$(BIN)/python -m pytest -q
 
+# Dev and held-out halves are reported apart; held-out files are never used for tuning (tests/eval/README.md).
+UNDATED_INDEX := .ledenbot/index-undated
 eval: setup
 	$(BIN)/ledenbot reindex
-	$(BIN)/ledenbot eval tests/eval/questions.jsonl
+	$(BIN)/ledenbot reindex --letters tests/eval/letters-undated --index $(UNDATED_INDEX)
+	$(BIN)/ledenbot eval tests/eval/questions.jsonl tests/eval/nearmiss-dev.jsonl tests/eval/nearmiss-heldout.jsonl
+	$(BIN)/ledenbot eval --index $(UNDATED_INDEX) tests/eval/undated-dev.jsonl tests/eval/undated-heldout.jsonl
 
 bench: setup
 	$(BIN)/python bench/quality.py

@@ -57,8 +57,9 @@ TEXTS = {
 
 DATE_SOURCES = {
     "front matter": "front matter", "sidecar": "metadata bij de brief", "header": "briefhoofd",
-    "title": "titel", "number": "geschat uit het Lbr-nummer", "mentioned": "genoemd in de tekst",
-    "file name": "bestandsnaam", "page metadata": "metadata van de webpagina",
+    "title": "geschat uit de titel", "number": "geschat uit het Lbr-nummer",
+    "mentioned": "geschat uit de laatste datum in de tekst", "file name": "bestandsnaam",
+    "page": "datum van de webpagina", "pdf": "PDF-metadata", "metadata": "metadata",
 }
 
 

@@ -95,6 +95,8 @@ def answer_message(answer: Answer, lang: str, answer_id: str, share: bool = Fals
 def _not_found(answer: Answer, lang: str, answer_id: str, share: bool) -> tuple[list[dict], str]:
     if answer.unknown_reference:
         head = t(lang, "unknown_reference", ref=escape(answer.unknown_reference))
+    elif answer.missing:  # the letters cover the topic, not what was asked: say what is missing
+        head = escape(" ".join(p for p in (answer.missing.sentence, answer.missing.offer) if p))
     else:
         head = t(lang, "not_found")
     blocks: list[dict] = [{"type": "section", "text": {"type": "mrkdwn", "text": head}}]

@@ -79,6 +79,8 @@ def render_card(answer) -> str:
     lang = language(answer.question)
     if answer.unknown_reference:
         lines = [f"{answer.unknown_reference} is not in the index."]
+    elif answer.missing:
+        lines = textwrap.wrap(" ".join(p for p in (answer.missing.sentence, answer.missing.offer) if p), 100)
     elif not answer.found:
         lines = ["No letter answers this question."]
     else:
@@ -96,8 +98,8 @@ def render_card(answer) -> str:
     return "\n".join(lines)
 
 
-def _source(passage) -> str:
-    parts = [passage.letter.citation(), passage.letter.title, passage.link]
+def _source(passage, lang: str = "nl") -> str:
+    parts = [passage.letter.citation(lang), passage.letter.title, passage.link]
     return " · ".join(p for p in parts if p)
 
 
@@ -126,13 +128,22 @@ def cmd_ask(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from index.evaluate import evaluate, format_report, read_questions
+    from index.evaluate import ask_all, combine, format_file, format_multi, read_questions
 
-    questions = read_questions(Path(args.file))
+    paths = [Path(f) for f in args.files]
+    question_sets = [read_questions(path) for path in paths]  # every file checked before any work
     engine = _engine(args)
     engine.searcher()  # fail early (no index, model mismatch) before the progress starts
-    report = evaluate(questions, lambda q: engine.ask(q, k=10), progress=_Progress("Evaluating"))
-    print(report.model_dump_json() if args.json else format_report(report))
+    results = []
+    for path, questions in zip(paths, question_sets):
+        label = "Evaluating" if len(paths) == 1 else f"Evaluating {path.name}"
+        results.append((path, ask_all(questions, lambda q: engine.ask(q, k=10), progress=_Progress(label))))
+    multi = combine(results)
+    if len(results) == 1:  # one file: the original report and JSON shape
+        item = multi.files[0]
+        print(item.report.model_dump_json() if args.json else format_file(item))
+    else:
+        print(multi.model_dump_json() if args.json else format_multi(multi))
     return 0
 
 
@@ -160,8 +171,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-k", type=int, default=3, help="number of passages (default 3)")
     p.set_defaults(func=cmd_ask)
 
-    p = sub.add_parser("eval", help="measure hit@k, MRR and refusals on a JSON-lines question file")
-    p.add_argument("file", metavar="FILE")
+    p = sub.add_parser("eval", help="measure hit@k, MRR and refusals on JSON-lines question files "
+                       "(*-heldout.jsonl are reported as held-out)")
+    p.add_argument("files", metavar="FILE", nargs="+")
     p.add_argument("--index", metavar="DIR")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_eval)

@@ -24,8 +24,7 @@ def _letter_json(letter: LetterRef | None) -> dict | None:
 
 
 def _line(letter: LetterRef) -> str:
-    parts = [letter.lbr, format_dutch(letter.date) if letter.date else None, letter.title]
-    return " · ".join(p for p in parts if p)
+    return " · ".join(p for p in (letter.citation(), letter.title) if p)
 
 
 def _confirm(question: str, yes: bool) -> None:

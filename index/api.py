@@ -89,7 +89,8 @@ class Engine:
         entry = next((e for e in index.manifest.letters if e.id == letter_id), None)
         if entry is None or entry.chunk_count == 0:
             return ""
-        texts = [c.text for c in index.manifest.chunks[entry.chunk_start : entry.chunk_start + entry.chunk_count]]
+        texts = [c.text for c in index.manifest.chunks[entry.chunk_start : entry.chunk_start + entry.chunk_count]
+                 if c.kind == "content"]
         return opening_lines("\n\n".join(texts), max_chars)
 
     @property
@@ -126,7 +127,7 @@ class Engine:
     def upcoming_events(self, limit: int = 5) -> list[EventInfo]:
         """Dated events the letters mention from today on, soonest first (for App Home)."""
         searcher = self.searcher()
-        return upcoming_events(searcher.chunk_texts, searcher.chunk_letters, self.clock(), limit)
+        return upcoming_events(searcher.chunk_texts, searcher.chunk_letters, self.clock(), limit, searcher.content)
 
     def letters(self) -> list[LetterRef]:
         """All indexed letters, newest first (undated ones last)."""

@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from index.boilerplate import letterhead_size, signature_start
 from index.models import Chunk, Letter
 from index.readers import PAGE_BREAK
 from index.sentences import split_sentences
 
-CHUNKER_VERSION = "1"
+CHUNKER_VERSION = "2"  # 2: letterhead and signature are passages of their own kind
 MIN_WORDS = 120
 MAX_WORDS = 250
 TAIL_WORDS = 60  # a last piece shorter than this joins the previous chunk when it fits
@@ -45,6 +46,7 @@ class _Paragraph:
     text: str
     is_heading_line: bool = False
     page: int | None = None
+    lines: list[str] = field(default_factory=list)
 
     @property
     def words(self) -> int:
@@ -63,7 +65,7 @@ class _Draft:
         self.pages.append(page)
         self.words += len(text.split())
 
-    def chunk(self, letter_id: str, position: int) -> Chunk:
+    def chunk(self, letter_id: str, position: int, kind: str = "content") -> Chunk:
         """The chunk, with where each page starts in its text (for #page=N links)."""
         spans: list[tuple[int, int]] = []
         offset = 0
@@ -71,7 +73,7 @@ class _Draft:
             if page is not None and (not spans or spans[-1][1] != page):
                 spans.append((offset, page))
             offset += len(part) + 2
-        return Chunk(letter_id=letter_id, position=position, heading=self.heading, text="\n\n".join(self.parts),
+        return Chunk(letter_id=letter_id, position=position, kind=kind, heading=self.heading, text="\n\n".join(self.parts),
                      page=spans[0][1] if spans else None, page_starts=spans if len(spans) > 1 else None)
 
 
@@ -88,7 +90,7 @@ def _paragraphs(body: str) -> list[_Paragraph]:
         if block:
             text = "\n".join(block).strip()
             if text and not _is_contact_block(block):
-                paragraphs.append(_Paragraph(heading, text, page=page))
+                paragraphs.append(_Paragraph(heading, text, page=page, lines=list(block)))
             block.clear()
 
     for number, page_text in enumerate(pages, 1):
@@ -98,13 +100,24 @@ def _paragraphs(body: str) -> list[_Paragraph]:
             if m:
                 flush()
                 heading = m.group(2).strip() or heading
-                paragraphs.append(_Paragraph(heading, heading, is_heading_line=True, page=page))
+                paragraphs.append(_Paragraph(heading, heading, is_heading_line=True, page=page, lines=[line]))
             elif not line.strip():
                 flush()
             else:
                 block.append(line.strip())
         flush()
-    return _attach_short_lines(paragraphs)
+    return paragraphs
+
+
+def _split_boilerplate(paragraphs: list[_Paragraph], title: str) -> tuple[list[_Paragraph], list[_Paragraph], list[_Paragraph]]:
+    """(letterhead, content, signature). A letter that would have no content keeps all of it
+    as content: better a passage with a label in it than none."""
+    blocks = [p.lines for p in paragraphs]
+    head = letterhead_size(blocks, title)
+    tail = max(head, signature_start(blocks))
+    if not any(not p.is_heading_line for p in paragraphs[head:tail]):
+        return [], paragraphs, []
+    return paragraphs[:head], paragraphs[head:tail], paragraphs[tail:]
 
 
 def _is_contact_block(lines: list[str]) -> bool:
@@ -160,9 +173,26 @@ def _pieces(text: str, max_words: int) -> list[str]:
 
 
 def chunk_letter(letter: Letter, min_words: int = MIN_WORDS, max_words: int = MAX_WORDS) -> list[Chunk]:
+    """The letterhead passage (if any), the content passages, the signature passage (if any)."""
+    head, content, tail = _split_boilerplate(_paragraphs(letter.body), letter.title)
+    drafts = [("letterhead", d) for d in _boilerplate_draft(head)]
+    drafts += [("content", d) for d in _content_drafts(_attach_short_lines(content), min_words, max_words)]
+    drafts += [("signature", d) for d in _boilerplate_draft(tail)]
+    return [d.chunk(letter.id, i, kind) for i, (kind, d) in enumerate(drafts)]
+
+
+def _boilerplate_draft(paragraphs: list[_Paragraph]) -> list[_Draft]:
+    if not paragraphs:
+        return []
+    draft = _Draft()  # no section heading: a signature does not belong to the last section
+    draft.add("\n".join(p.text for p in paragraphs), paragraphs[0].page)
+    return [draft]
+
+
+def _content_drafts(paragraphs: list[_Paragraph], min_words: int, max_words: int) -> list[_Draft]:
     drafts: list[_Draft] = []
     draft = _Draft()
-    for paragraph in _paragraphs(letter.body):
+    for paragraph in paragraphs:
         if draft.parts and draft.words >= min_words and draft.words + paragraph.words > max_words:
             drafts.append(draft)
             draft = _Draft()
@@ -181,7 +211,7 @@ def chunk_letter(letter: Letter, min_words: int = MIN_WORDS, max_words: int = MA
         tail = drafts.pop()
         for part, page in zip(tail.parts, tail.pages):
             drafts[-1].add(part, page)
-    return [d.chunk(letter.id, i) for i, d in enumerate(drafts)]
+    return drafts
 
 
 def index_text(letter_title: str, chunk: Chunk) -> str:

@@ -75,6 +75,20 @@ def format_dutch(date: dt.date) -> str:
     return f"{date.day} {DUTCH_MONTH_NAMES[date.month - 1]} {date.year}"
 
 
+def format_english(date: dt.date) -> str:
+    """19 March 2024"""
+    return f"{date.day} {date.strftime('%B')} {date.year}"
+
+
+def format_date(date: dt.date, lang: str = "nl") -> str:
+    return format_english(date) if lang == "en" else format_dutch(date)
+
+
+def format_month(date: dt.date, lang: str = "nl") -> str:
+    """'mei 2024' / 'May 2024'"""
+    return date.strftime("%B %Y") if lang == "en" else f"{DUTCH_MONTH_NAMES[date.month - 1]} {date.year}"
+
+
 # --- dates a letter mentions, resolved against the letter's own date -----------------------
 
 WEEKDAYS = {"maandag": 0, "dinsdag": 1, "woensdag": 2, "donderdag": 3, "vrijdag": 4, "zaterdag": 5, "zondag": 6,
@@ -112,10 +126,12 @@ def _nearest_year(month: int, day: int, anchor: dt.date, direction: int = 0) -> 
     return min(options, key=lambda d: (abs((d - anchor).days), d < anchor)) if options else None
 
 
-def mentioned_dates(text: str, letter_date: dt.date | None) -> list[tuple[int, int, dt.date]]:
+def mentioned_dates(text: str, letter_date: dt.date | None, exact: bool = True) -> list[tuple[int, int, dt.date]]:
     """(start, end, date) of every date the text mentions. Full dates stand as written;
     partial and relative ones ("4 april", "in januari", "aanstaande woensdag") are resolved
-    against the letter date and skipped when the letter has none."""
+    against the letter date and skipped when the letter has none. `exact=False` (an
+    estimated letter date): "a.s." and "jl." resolve to the nearest such date, since the
+    estimate may lie on either side of the real one."""
     found: list[tuple[int, int, dt.date]] = []
     taken: list[tuple[int, int]] = []
 
@@ -144,6 +160,7 @@ def mentioned_dates(text: str, letter_date: dt.date | None) -> list[tuple[int, i
     for m in DAY_MONTH.finditer(text):
         hint = (m.group(3) or "").strip().lower()
         direction = 1 if hint in ("a.s.", "aanstaande") else -1 if hint in ("jl.", "jongstleden") else 0
+        direction = direction if exact else 0
         add(m.start(), m.end(), _nearest_year(MONTHS[m.group(2).lower()], int(m.group(1)), letter_date, direction))
     for m in NEXT_WEEKDAY.finditer(text):
         target = WEEKDAYS[(m.group(1) or m.group(2)).lower()]
@@ -156,5 +173,5 @@ def mentioned_dates(text: str, letter_date: dt.date | None) -> list[tuple[int, i
     return sorted(found)
 
 
-def dates_in(text: str, letter_date: dt.date | None) -> list[dt.date]:
-    return sorted({d for _, _, d in mentioned_dates(text, letter_date)})
+def dates_in(text: str, letter_date: dt.date | None, exact: bool = True) -> list[dt.date]:
+    return sorted({d for _, _, d in mentioned_dates(text, letter_date, exact)})

@@ -1,4 +1,8 @@
-"""Retrieval quality on a question set: hit@1/3/5, MRR@10 and refusal accuracy, per kind."""
+"""Retrieval quality on question sets: hit@1/3/5, MRR@10 and refusal rates, per kind and per file.
+
+Files named `*-heldout.jsonl` are the held-out half of a set: reported, never tuned on; every
+other file counts as dev. Several files give one report each plus totals per half.
+"""
 
 from __future__ import annotations
 
@@ -29,8 +33,9 @@ class Scores(BaseModel):
     mrr10: float = 0.0
     unanswerable: int = 0
     refused: int = 0
-    refusal_accuracy: float | None = None
+    refusal_accuracy: float | None = None  # share of unanswerable (near-miss) questions refused
     false_refusals: int = 0
+    false_refusal_rate: float | None = None  # share of answerable questions wrongly refused
 
 
 class EvalReport(BaseModel):
@@ -88,7 +93,26 @@ def _score(pairs: list[tuple[EvalQuestion, Answer]]) -> Scores:
         s.mrr10 = sum(1 / r for r in ranks if r is not None and r <= 10) / len(ranks)
     if s.unanswerable:
         s.refusal_accuracy = s.refused / s.unanswerable
+    if s.answerable:
+        s.false_refusal_rate = s.false_refusals / s.answerable
     return s
+
+
+Pairs = list[tuple[EvalQuestion, Answer]]
+
+
+def ask_all(
+    questions: Iterable[EvalQuestion],
+    ask: Callable[[str], Answer],
+    progress: Callable[[int, int], None] | None = None,
+) -> Pairs:
+    questions = list(questions)
+    pairs: Pairs = []
+    for i, q in enumerate(questions, 1):
+        pairs.append((q, ask(q.question)))
+        if progress:
+            progress(i, len(questions))
+    return pairs
 
 
 def evaluate(
@@ -96,12 +120,10 @@ def evaluate(
     ask: Callable[[str], Answer],
     progress: Callable[[int, int], None] | None = None,
 ) -> EvalReport:
-    questions = list(questions)
-    pairs: list[tuple[EvalQuestion, Answer]] = []
-    for i, q in enumerate(questions, 1):
-        pairs.append((q, ask(q.question)))
-        if progress:
-            progress(i, len(questions))
+    return report_of(ask_all(questions, ask, progress))
+
+
+def report_of(pairs: Pairs) -> EvalReport:
     kinds: dict[str, list] = defaultdict(list)
     for q, a in pairs:
         kinds[q.kind or "all"].append((q, a))
@@ -120,16 +142,19 @@ def evaluate(
     )
 
 
-def format_report(report: EvalReport) -> str:
-    head = f"{'kind':<14}{'n':>4}{'hit@1':>8}{'hit@3':>8}{'hit@5':>8}{'MRR@10':>8}{'refused':>10}"
-    lines = [head, "-" * len(head)]
+HEAD = f"{'kind':<14}{'n':>4}{'hit@1':>8}{'hit@3':>8}{'hit@5':>8}{'MRR@10':>8}{'refused':>10}{'false ref':>11}"
 
-    def row(name: str, s: Scores) -> str:
-        metrics = (
-            f"{s.hit1:>8.2f}{s.hit3:>8.2f}{s.hit5:>8.2f}{s.mrr10:>8.2f}" if s.answerable else f"{'':>8}" * 4
-        )
-        refused = f"{s.refused}/{s.unanswerable}" if s.unanswerable else ""
-        return f"{name:<14}{s.questions:>4}{metrics}{refused:>10}"
+
+def _row(name: str, s: Scores) -> str:
+    metrics = f"{s.hit1:>8.2f}{s.hit3:>8.2f}{s.hit5:>8.2f}{s.mrr10:>8.2f}" if s.answerable else f"{'':>8}" * 4
+    refused = f"{s.refused}/{s.unanswerable}" if s.unanswerable else ""
+    false_refused = f"{s.false_refusals}/{s.answerable}" if s.answerable else ""
+    return f"{name:<14}{s.questions:>4}{metrics}{refused:>10}{false_refused:>11}".rstrip()
+
+
+def format_report(report: EvalReport) -> str:
+    head, row = HEAD, _row
+    lines = [head, "-" * len(head)]
 
     for kind, s in report.by_kind.items():
         lines.append(row(kind, s))
@@ -139,7 +164,8 @@ def format_report(report: EvalReport) -> str:
     o = report.overall
     if o.refusal_accuracy is not None:
         lines.append(f"refusal accuracy: {o.refusal_accuracy:.2f} ({o.refused} of {o.unanswerable} unanswerable refused); "
-                     f"false refusals: {o.false_refusals} of {o.answerable} answerable")
+                     f"false refusals: {o.false_refusals} of {o.answerable} answerable"
+                     + (f" ({o.false_refusal_rate:.2f})" if o.false_refusal_rate is not None else ""))
     if report.misses:
         lines.append("missed (gold not in top 3, or answered when it should refuse):")
         lines.extend(f"  {m}" for m in report.misses)
@@ -148,3 +174,62 @@ def format_report(report: EvalReport) -> str:
 
 def report_json(report: EvalReport) -> str:
     return json.dumps(report.model_dump(), ensure_ascii=False)
+
+
+# --- several files: dev and held-out halves reported apart ---------------------------------------
+
+
+class FileReport(BaseModel):
+    file: str
+    split: str  # "dev" or "heldout"
+    report: EvalReport
+    misses_hidden: int = 0  # held-out misses are counted, not listed: their text would invite tuning
+
+
+class MultiReport(BaseModel):
+    files: list[FileReport]
+    totals: dict[str, Scores]  # per split, over all its files
+
+
+def split_of(path: Path) -> str:
+    return "heldout" if path.name.endswith("-heldout.jsonl") else "dev"
+
+
+def combine(results: list[tuple[Path, Pairs]]) -> MultiReport:
+    halves: dict[str, Pairs] = defaultdict(list)
+    for path, pairs in results:
+        halves[split_of(path)] += pairs
+    files = []
+    for path, pairs in results:
+        item = FileReport(file=str(path), split=split_of(path), report=report_of(pairs))
+        if item.split == "heldout":
+            item.misses_hidden, item.report.misses = len(item.report.misses), []
+        files.append(item)
+    return MultiReport(
+        files=files,
+        totals={split: _score(halves[split]) for split in ("dev", "heldout") if split in halves},
+    )
+
+
+def format_file(item: FileReport) -> str:
+    hidden = f"\n{item.misses_hidden} missed (not listed for held-out)" if item.misses_hidden else ""
+    return format_report(item.report) + hidden
+
+
+def format_multi(report: MultiReport) -> str:
+    blocks = []
+    for item in report.files:
+        label = "HELD-OUT: report only, never tune on it" if item.split == "heldout" else "dev"
+        blocks.append(f"== {item.file} ({label})\n{format_file(item)}")
+    totals = ["== totals per half", HEAD, "-" * len(HEAD)]
+    totals += [_row(split, s) for split, s in report.totals.items()]
+    for split, s in report.totals.items():
+        rates = []
+        if s.refusal_accuracy is not None:
+            rates.append(f"unanswerable refused {s.refusal_accuracy:.2f} ({s.refused}/{s.unanswerable})")
+        if s.false_refusal_rate is not None:
+            rates.append(f"answerable wrongly refused {s.false_refusal_rate:.2f} ({s.false_refusals}/{s.answerable})")
+        if rates:
+            totals.append(f"{split}: " + "; ".join(rates))
+    blocks.append("\n".join(totals))
+    return "\n\n".join(blocks)

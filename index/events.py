@@ -53,13 +53,15 @@ def _term(question: str, tokens: dict[str, float]) -> str:
 
 
 def find_next_event(question: str, chunk_texts: list[str], letters: list[LetterRef],
-                    lexical: LexicalIndex, today: dt.date) -> EventHit | None:
-    """`letters[i]` is the letter of chunk i."""
+                    lexical: LexicalIndex, today: dt.date, content: np.ndarray | None = None) -> EventHit | None:
+    """`letters[i]` is the letter of chunk i; `content[i]` False for letterhead/signature."""
     tokens = _event_tokens(question, lexical)
     if not tokens:
         return None
     total = sum(tokens.values())
     scores = lexical.scores(" ".join(tokens))
+    if content is not None:
+        scores = scores * content
     candidates = [int(i) for i in np.argsort(-scores)[:CANDIDATE_CHUNKS] if scores[i] > 0]
     hits: list[EventHit] = []
     for chunk in candidates:
@@ -68,7 +70,7 @@ def find_next_event(question: str, chunk_texts: list[str], letters: list[LetterR
             present = set(tokenize(sentence))
             if sum(w for t, w in tokens.items() if t in present) < 0.5 * total:
                 continue
-            for _, _, date in mentioned_dates(sentence, letter.date):
+            for _, _, date in mentioned_dates(sentence, letter.date, not letter.date_estimated):
                 hits.append(EventHit(chunk, EventInfo(term=_term(question, tokens), date=date, upcoming=date >= today,
                                                       sentence=sentence, letter=letter)))
     if not hits:
@@ -93,12 +95,15 @@ def event_type(sentence: str) -> str:
     return " ".join(words[:6]) + ("…" if len(words) > 6 else "")
 
 
-def upcoming_events(chunk_texts: list[str], letters: list[LetterRef], today: dt.date, limit: int = 5) -> list[EventInfo]:
+def upcoming_events(chunk_texts: list[str], letters: list[LetterRef], today: dt.date, limit: int = 5,
+                    content: np.ndarray | None = None) -> list[EventInfo]:
     """Dated mentions on or after today across all letters, soonest first (one per date and type)."""
     found: dict[tuple[dt.date, str], EventInfo] = {}
-    for text, letter in zip(chunk_texts, letters):
+    for i, (text, letter) in enumerate(zip(chunk_texts, letters)):
+        if content is not None and not content[i]:
+            continue
         for sentence in split_sentences(text):
-            for _, _, date in mentioned_dates(sentence, letter.date):
+            for _, _, date in mentioned_dates(sentence, letter.date, not letter.date_estimated):
                 if date >= today:
                     kind = event_type(sentence)
                     found.setdefault((date, kind), EventInfo(term=kind, date=date, upcoming=True, sentence=sentence,

@@ -21,9 +21,9 @@ from index.excerpt import opening_lines
 from index.fetch import FetchLimits, fetch, megabytes
 from index.letter_store import LetterStore, sidecar_yaml, size_limit
 from index.letters import body_hash, parse_letter, slugify
-from index.metadata import extract_metadata, find_lbr
+from index.metadata import find_lbr
 from index.models import LetterRef
-from index.readers import BadLetter, read_markdown
+from index.readers import BadLetter
 from index.store import LetterEntry
 
 MIN_LETTER_WORDS = 40  # fewer words is a stub, an error page or a cookie wall, not a letter
@@ -46,7 +46,8 @@ class LetterDraft(BaseModel):
     name: str = Field(description="proposed file name in the letter store")
     sidecar: dict[str, str]
     letter: LetterRef
-    date_source: str | None = None
+    date_source: str | None = Field(None, description="where the date came from (header, title, number, …)")
+    field_sources: dict[str, str] = Field(default_factory=dict)
     passages: int
     opening: str
     duplicate_of: LetterRef | None = None
@@ -85,17 +86,6 @@ def proposed_name(letter: LetterRef, suffix: str) -> str:
     return stem + suffix
 
 
-def date_source(body: str, given: dict, sidecar: dict) -> str:
-    """Where parse_letter took the date from (same precedence)."""
-    if sidecar.get("date"):
-        return "sidecar"
-    if given.get("date"):
-        return "front matter"
-    if extract_metadata(body).date:
-        return "header"
-    return "page metadata"
-
-
 def draft(data: bytes, known: list[LetterEntry], *, url: str | None = None, original_name: str | None = None,
           max_bytes: int = 5 * 1024 * 1024, requested_url: str | None = None) -> LetterDraft:
     """Read `data` as a letter and compare it with the indexed letters; IntakeError if it
@@ -127,10 +117,9 @@ def draft(data: bytes, known: list[LetterEntry], *, url: str | None = None, orig
     name = proposed_name(letter, suffix)
     letter = letter.model_copy(update={"id": slugify(Path(name).stem), "source": name})
     chunks = chunk_letter(letter)
-    given = read_markdown(data).meta if suffix == ".md" else {}  # cheap; only Markdown has front matter
     result = LetterDraft(
         name=name, sidecar=sidecar, letter=letter.ref(), passages=len(chunks),
-        date_source=(getattr(letter, "date_source", None) or date_source(letter.body, given, sidecar)) if letter.date else None,
+        date_source=letter.field_sources.get("date") or letter.date_source, field_sources=letter.field_sources,
         opening=opening_lines("\n\n".join(c.text for c in chunks), 300), data=data,
     )
     result.notes = list(warnings)

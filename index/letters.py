@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.dates import parse_date_value
+from index.dating import estimate_date
 from index.letter_store import DirectoryLetterStore, LetterStore
 from index.metadata import extract_metadata, find_lbr
 from index.models import FileProblem, Letter
@@ -125,25 +126,66 @@ def parse_letter(path: Path, raw: bytes, sidecar_raw: bytes, content_hash: str, 
     sidecar = {}
     if sidecar_raw:
         sidecar = parse_yaml_fields(sidecar_raw.decode("utf-8", "replace"), f"sidecar {path.stem}.yml")
-    given = {**document.meta, **{k: v for k, v in sidecar.items() if k in FRONT_MATTER_FIELDS}}
-
+    given = _given_fields(document.meta, sidecar, suffix)
     found = extract_metadata(body)
-    date = (_date_field(given.get("date"), "sidecar/front matter", warnings)
-            or found.date
-            or _date_field(given.get("page_date"), "page", warnings))
-    title = _str(given.get("title")) or found.title or _str(given.get("pdf_title")) or path.stem.replace("-", " ").capitalize()
-    lbr = find_lbr(_str(given.get("lbr")) or "") or _str(given.get("lbr")) or found.lbr
+    sources: dict[str, str] = {}
+
+    def pick(field: str, *candidates: tuple[str, object]) -> str | None:
+        for source, value in candidates:
+            if value := _str(value):
+                sources[field] = source
+                return value
+        return None
+
+    title = pick("title", *given.get("title", []), ("header", found.title), *given.get("pdf_title", []),
+                 ("file name", path.stem.replace("-", " ").capitalize()))
+    given_lbr = pick("lbr", *given.get("lbr", []))
+    lbr = find_lbr(given_lbr or "") or given_lbr
+    if lbr is None and (lbr := found.lbr):
+        sources["lbr"] = "header"
+    kenmerk = pick("kenmerk", *given.get("kenmerk", []), ("header", found.kenmerk))
+    url = pick("url", *given.get("url", []))
+
+    date, date_source = None, None
+    for source, value in given.get("date", []):
+        if date := _date_field(value, source, warnings):
+            sources["date"], date_source = source, "metadata"
+            break
+    if date is None and found.date:
+        date, sources["date"], date_source = found.date, "header", "header"
+    if date is None:
+        for source, value in given.get("page_date", []):
+            if date := _date_field(value, source, warnings):
+                sources["date"], date_source = source, "metadata"
+                break
+    if date is None:
+        date, date_source = estimate_date(title, lbr, body)
+        if date_source:
+            sources["date"] = date_source
     return Letter(
         id=slugify(path.stem),
         title=title,
         date=date,
+        date_source=date_source,
         lbr=lbr,
-        kenmerk=_str(given.get("kenmerk")) or found.kenmerk,
-        url=_str(given.get("url")),
+        kenmerk=kenmerk,
+        url=url,
         source=path.name,
         content_hash=content_hash,
         body=body,
+        field_sources=sources,
     )
+
+
+def _given_fields(meta: dict, sidecar: dict, suffix: str) -> dict[str, list[tuple[str, object]]]:
+    """Each metadata field the files state, as (where, value) candidates, sidecar first."""
+    own = "front matter" if suffix in (".md", ".markdown") else "page" if suffix in (".html", ".htm") else "pdf"
+    given: dict[str, list[tuple[str, object]]] = {}
+    for where, fields in (("sidecar", sidecar), (own, meta)):
+        for key, value in fields.items():
+            if where != "sidecar" or key in FRONT_MATTER_FIELDS:
+                given.setdefault(key, []).append((where, value))
+    return given
 
 
 def _str(value: object) -> str | None:

@@ -129,15 +129,3 @@ def _first_title_line(lines: list[str]) -> str | None:
             return line
         return None
     return None
-
-
-def approximate_date(date: dt.date | None, lbr: str | None) -> dt.date | None:
-    """The letter date, or for an undated letter an estimate from its number: "Lbr. 22/033"
-    was sent in 2022, and numbers run through the year (about a hundred a year)."""
-    if date is not None:
-        return date
-    m = re.match(r"Lbr\. (\d{2})/(\d{3})$", lbr or "")
-    if not m:
-        return None
-    start = dt.date(2000 + int(m.group(1)), 1, 1)
-    return min(start + dt.timedelta(days=int(m.group(2)) * 3), dt.date(start.year, 12, 31))

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
+
+# Where a letter's date comes from, most to least reliable: its front matter or sidecar (or
+# the web page's own date), the date line of its header, a date in its title, its Lbr number
+# (year and place in the year's sequence), or the latest full date it mentions.
+DateSource = Literal["metadata", "header", "title", "number", "mentioned"]
+ESTIMATED = ("title", "number", "mentioned")
 
 
 class LetterRef(BaseModel):
@@ -15,27 +23,47 @@ class LetterRef(BaseModel):
     id: str
     title: str
     date: dt.date | None = None
+    date_source: DateSource | None = Field(None, description="where `date` comes from; title/number/mentioned are estimates")
     lbr: str | None = None
     kenmerk: str | None = None
     url: str | None = None
 
-    def citation(self) -> str:
-        """'Lbr. 24/007 · 19 maart 2024' (the parts that are known)."""
-        from index.dates import format_dutch
+    @property
+    def date_estimated(self) -> bool:
+        return self.date is not None and self.date_source in ESTIMATED
 
-        parts = [self.lbr, format_dutch(self.date) if self.date else None]
-        return " · ".join(p for p in parts if p)
+    def date_label(self, lang: str = "nl") -> str | None:
+        """'19 maart 2024', or for an estimate 'mei 2024 (datum geschat)'."""
+        from index.dates import format_date, format_month
+
+        if self.date is None:
+            return None
+        if self.date_estimated:
+            return f"{format_month(self.date, lang)} ({'datum geschat' if lang == 'nl' else 'date estimated'})"
+        return format_date(self.date, lang)
+
+    def citation(self, lang: str = "nl") -> str:
+        """'Lbr. 24/007 · 19 maart 2024' (the parts that are known)."""
+        return " · ".join(p for p in [self.lbr, self.date_label(lang)] if p)
 
 
 class Letter(LetterRef):
     """One member letter as loaded from `letters/`."""
 
     source: str = Field(description="file name inside the letters directory")
+    field_sources: dict[str, str] = Field(
+        default_factory=dict,
+        description="where each metadata field came from: front matter, sidecar, page, header, title, number, "
+                    "mentioned, file name",
+    )
     content_hash: str
     body: str = Field(description="the letter text, Markdown-ish, without front matter")
 
     def ref(self) -> LetterRef:
         return LetterRef(**self.model_dump(include=set(LetterRef.model_fields)))
+
+
+PassageKind = Literal["content", "letterhead", "signature"]
 
 
 class Chunk(BaseModel):
@@ -45,6 +73,8 @@ class Chunk(BaseModel):
 
     letter_id: str
     position: int = Field(description="0-based order of the chunk within its letter")
+    kind: PassageKind = Field(
+        "content", description="letterhead (labels, number, salutation) and signature blocks are never an answer")
     heading: str | None = None
     text: str
     page: int | None = None
@@ -81,6 +111,17 @@ class EventInfo(BaseModel):
     letter: LetterRef
 
 
+class Missing(BaseModel):
+    """What the question asks that no letter covers, for a "not in the letters" reply."""
+
+    terms: list[str] = Field(default_factory=list, description="distinctive words no passage has (\"meicirculaire\")")
+    periods: list[str] = Field(default_factory=list, description="years, months or dates asked that no letter matches")
+    subject: str = Field(description="the member's own words for what is missing: \"de ALV van juni 2023\"")
+    sentence: str = Field(description="one sentence saying so, in the question's language")
+    offer: str | None = Field(None, description="what the letters do have instead, as one sentence")
+    nearest: list[LetterRef] = Field(default_factory=list, description="the letters closest to the question")
+
+
 class Answer(BaseModel):
     question: str
     found: bool
@@ -90,6 +131,7 @@ class Answer(BaseModel):
     )
     event: EventInfo | None = Field(None, description="for \"when is the next …?\": the event date found")
     newer: LetterRef | None = Field(None, description="a newer letter on the same topic than the one quoted")
+    missing: Missing | None = Field(None, description="when not found although the letters cover the topic: what is missing")
 
 
 class FileProblem(BaseModel):

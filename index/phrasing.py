@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from index.dates import format_dutch
+from index.dates import format_dutch, format_english
 from index.events import dutch_article
 from index.models import EventInfo, LetterRef
-
-
-def format_english(date: dt.date) -> str:
-    return f"{date.day} {date.strftime('%B')} {date.year}"
 
 
 def letter_name(letter: LetterRef, lang: str) -> str:
     """'Lbr. 24/007 van 19 maart 2024' (or the title when there is no number)."""
     name = letter.lbr or f"“{letter.title}”"
     if letter.date:
-        return f"{name} {'van' if lang == 'nl' else 'of'} {format_dutch(letter.date) if lang == 'nl' else format_english(letter.date)}"
+        return f"{name} {'van' if lang == 'nl' else 'of'} {letter.date_label(lang)}"
     return name
 
 

@@ -123,6 +123,7 @@ def _reindex_locked(letters_dir, index_dir, embedder, progress, max_letter_bytes
                 content_hash=letter.content_hash,
                 body_hash=loaded.body_hashes[letter_id],
                 warnings=loaded.file_warnings.get(letter_id, []),
+                field_sources=letter.field_sources,
                 chunk_start=len(chunks),
                 chunk_count=len(letter_chunks),
             )
@@ -131,7 +132,7 @@ def _reindex_locked(letters_dir, index_dir, embedder, progress, max_letter_bytes
             text = index_text(letter.title, chunk)
             texts.append(text)
             chunks.append(StoredChunk(**chunk.model_dump(), embed_hash=hashlib.sha256(text.encode()).hexdigest(),
-                                      dates=dates_in(chunk.text, letter.date)))
+                                      dates=dates_in(chunk.text, letter.date, not letter.date_estimated)))
     current_ids = {e.id for e in entries}
     for old_id, old in old_letters.items():
         if old_id not in current_ids:

@@ -11,19 +11,26 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from index.answerability import Candidate, asked, first_covering, uncovered
+from index.chunking import index_text
 from index.embedding import Embedder
+from index.language import language
+from index.missing import describe_missing
 from index.errors import EmptyQuestion, QuestionTooLong, UserError
 from index.events import EventHit, find_next_event, is_next_question
 from index.highlight import best_sentence
 from index.lexical import tokenize
-from index.metadata import approximate_date, find_references, strip_references
-from index.models import Answer, LetterRef, Passage
+from index.metadata import find_references, strip_references
+from index.models import Answer, LetterRef, Missing, Passage
 from index.store import LetterEntry, LoadedIndex
 
 RRF_K = 60
 CANDIDATES = 100
 TIE = 0.01  # cosines this close (for neighbours in rank) count as "about equally good"
 SAME_TOPIC = 0.012  # cosine this close to the best passage: the same topic
+LATEST_TOPIC = 0.025  # for "latest" questions, also this close if the letter shares the question's words
+SPECIFIC_POOL = 8  # hits whose letters may answer the question's specifics…
+SPECIFIC_WINDOW = 0.05  # …beyond the top 3, when their cosine is this close to the best
 LATEST = re.compile(r"\b(laatste|meest recente|recentste|nieuwste|actuele|huidige|nu|latest|current|most recent|newest)\b",
                     re.IGNORECASE)
 
@@ -38,6 +45,7 @@ class SearchConfig:
     # Ablation switches for the benchmarks; the shipped configuration is hybrid with recency.
     mode: str = "hybrid"  # "hybrid", "dense" or "bm25"
     recency: bool = True
+    specifics: bool = True  # refuse when no letter covers the question's distinctive terms and dates
 
 
 @dataclass
@@ -70,6 +78,8 @@ class Searcher:
                 for e in index.manifest.letters}
         self.chunk_letters = [refs[e.id] for e in self._letter_of_chunk]
         self.chunk_texts = [c.text for c in index.manifest.chunks]
+        # Letterhead and signature passages are never an answer (they serve number look-ups).
+        self.content = np.array([c.kind == "content" for c in index.manifest.chunks], dtype=bool)
         self._by_reference: dict[str, LetterEntry] = {}
         for entry in index.manifest.letters:
             for ref in (entry.lbr, entry.kenmerk):
@@ -94,7 +104,7 @@ class Searcher:
             passages = [self._passage(h, question) for h in hits[:k]]
             return Answer(question=question, found=False, passages=passages, unknown_reference=refs[0])
 
-        event = None
+        event, missing = None, None
         if named:
             hits, found = self._pin(named, hits, question, query), True
         else:
@@ -104,12 +114,46 @@ class Searcher:
                 hits, found = self._pin_chunk(event.chunk, hits, query), True
             else:
                 found = self._answers(hits[:3], question, floor)
+                if found and self.config.specifics:
+                    hits, missing = self._specifics(question, hits)
+                    found = missing is None
                 if found and self.config.recency and LATEST.search(question):
                     hits = self._newest_first(hits, floor)
         passages = [self._passage(h, question, event.event.sentence if event and i == 0 else None)
                     for i, h in enumerate(hits[:k])]
         return Answer(question=question, found=found, passages=passages, event=event.event if event else None,
-                      newer=self._newer(hits, floor) if found else None)
+                      newer=self._newer(hits, floor) if found else None, missing=missing)
+
+    def _specifics(self, question: str, hits: list[_Hit]) -> tuple[list[_Hit], Missing | None]:
+        """The first of the best hits whose letter covers the question's distinctive terms and
+        periods goes first; if none does, what is missing (see answerability.py)."""
+        lang = language(question)
+        wanted = asked(question, lang)
+        if not hits or not (wanted.terms or wanted.periods):
+            return hits, None
+        best = hits[0].cosine
+        pool = [h for i, h in enumerate(hits[:SPECIFIC_POOL]) if i < 3 or h.cosine >= best - SPECIFIC_WINDOW]
+        candidates = [self._candidate(h) for h in pool]
+        chosen = first_covering(wanted, candidates)
+        if chosen is not None:
+            return [pool[chosen]] + [h for h in hits if h is not pool[chosen]], None
+        terms, periods = uncovered(wanted, candidates[0])
+        nearest = [(self.chunk_texts[h.chunk], self.chunk_letters[h.chunk]) for h in hits[:3]]
+        return hits, describe_missing(question, lang, wanted, terms, periods, nearest)
+
+    def _candidate(self, hit: _Hit) -> Candidate:
+        entry = self._letter_of_chunk[hit.chunk]
+        chunks = [c for c in self.index.manifest.chunks[entry.chunk_start: entry.chunk_start + entry.chunk_count]
+                  if c.kind == "content"]
+        stored = self.index.manifest.chunks[hit.chunk]
+        return Candidate(
+            passage=index_text(entry.title, stored),
+            title=entry.title,
+            letter="\n".join([entry.title] + [c.text for c in chunks]),
+            letter_date=entry.date,
+            passage_dates=stored.dates,
+            letter_dates=[d for c in chunks for d in c.dates],
+        )
 
     def _floor(self, query: np.ndarray) -> float:
         """The cosine a passage must reach: the closest off-topic text plus the margin."""
@@ -123,22 +167,22 @@ class Searcher:
         return max(self._coverage(h.chunk, question) for h in hits) >= self.config.lexical_coverage
 
     def _date(self, hit: _Hit) -> dt.date | None:
-        """For ordering by recency: the letter date, else the year its number gives."""
-        letter = self._letter_of_chunk[hit.chunk]
-        return approximate_date(letter.date, letter.lbr)
+        """For ordering by recency: the letter's date, known or estimated."""
+        return self._letter_of_chunk[hit.chunk].date
 
-    def _close_to_best(self, hits: list[_Hit], floor: float) -> list[_Hit]:
-        """Hits that answer about as well as the best one (same topic)."""
+    def _close_to_best(self, hits: list[_Hit], floor: float, window: float = SAME_TOPIC) -> list[_Hit]:
+        """Hits that answer about as well as the best one (same topic). Beyond SAME_TOPIC, a
+        hit must also share words with the question (BM25 > 0)."""
         if not hits:
             return []
         best = max(h.cosine for h in hits[:10])
-        bar = max(floor, best - SAME_TOPIC)
-        return [h for h in hits[:10] if h.cosine >= bar]
+        return [h for h in hits[:10] if h.cosine >= max(floor, best - window)
+                and (h.cosine >= best - SAME_TOPIC or h.bm25 > 0)]
 
     def _newest_first(self, hits: list[_Hit], floor: float) -> list[_Hit]:
-        """For "laatste/latest/current" questions: the newest letter on the topic first;
-        undated letters never before dated ones."""
-        window = self._close_to_best(hits, floor)
+        """For "laatste/latest/current" questions: the newest letter on the topic first
+        (a wider topic window: the member asks for the newest, not the closest)."""
+        window = self._close_to_best(hits, floor, LATEST_TOPIC)
         if not window:
             return hits
         ordered = sorted(window, key=lambda h: (self._date(h) is not None, self._date(h) or dt.date.min), reverse=True)
@@ -156,7 +200,8 @@ class Searcher:
         return self.chunk_letters[max(newer, key=self._date).chunk]
 
     def _next_event(self, question: str) -> EventHit | None:
-        return find_next_event(question, self.chunk_texts, self.chunk_letters, self.index.lexical, self.clock())
+        return find_next_event(question, self.chunk_texts, self.chunk_letters, self.index.lexical, self.clock(),
+                               self.content)
 
     def _coverage(self, chunk: int, question: str) -> float:
         """Share of the question's words (weighted by rarity; unknown words count as rarest)
@@ -179,11 +224,11 @@ class Searcher:
         depth = min(CANDIDATES, n_chunks)
         cos, ids = self.index.vectors.search(query, depth)
         cosine = dict(zip(ids[0].tolist(), cos[0].tolist()))
-        bm25 = self.index.lexical.scores(question)
+        bm25 = self.index.lexical.scores(question) * self.content
         lexical_order = [int(i) for i in np.argsort(-bm25)[:depth] if bm25[i] > 0]
 
         fused: dict[int, float] = {}
-        dense_order = [c for c in ids[0].tolist() if c >= 0]
+        dense_order = [c for c in ids[0].tolist() if c >= 0 and self.content[c]]
         for order in (dense_order if self.config.mode != "bm25" else [],
                       lexical_order if self.config.mode != "dense" else []):
             for rank, chunk in enumerate(order):
@@ -233,8 +278,8 @@ class Searcher:
         (its opening passage when the question asks nothing beyond the number)."""
         asks_more = bool(self.index.lexical.query_tokens(strip_references(question)))
         pinned: list[_Hit] = []
-        for entry in dict.fromkeys(named):
-            chunks = list(range(entry.chunk_start, entry.chunk_start + entry.chunk_count))
+        for entry in {e.id: e for e in named}.values():
+            chunks = [c for c in range(entry.chunk_start, entry.chunk_start + entry.chunk_count) if self.content[c]]
             if not chunks:
                 continue
             cosine: dict[int, float] = {}

@@ -42,6 +42,7 @@ class LetterEntry(LetterRef):
     content_hash: str
     body_hash: str = ""
     warnings: tuple[str, ...] = ()
+    field_sources: dict[str, str] = {}  # where title, date, lbr, kenmerk and url came from
     chunk_start: int
     chunk_count: int
 

@@ -28,7 +28,7 @@ def test_shipped_letters_chunk_within_bounds_and_in_order():
 
 def test_seed_letter_sections_keep_their_headings():
     seed = next(l for l in load_letters(LETTERS).letters if l.id.startswith("seed"))
-    chunks = chunk_letter(seed)
+    chunks = [c for c in chunk_letter(seed) if c.kind == "content"]
     assert len(chunks) >= 3
     assert all(120 <= _words(c.text) <= 250 for c in chunks[:-1])
     vooruitblik = next(c for c in chunks if "Als het debat in de Tweede Kamer" in c.text)
@@ -85,3 +85,27 @@ def test_excerpt_centres_on_the_highlight_and_skips_the_letterhead():
     plain = excerpt(text, None)
     assert plain[0].text == "…" and plain[1].text.startswith("De VNG heeft")
     assert opening_lines(text).startswith("De VNG heeft met het kabinet")
+
+
+def test_letterhead_and_signature_are_passages_of_their_own_kind():
+    seed = next(l for l in load_letters(LETTERS).letters if l.id.startswith("seed"))
+    chunks = chunk_letter(seed)
+    head, tail = chunks[0], chunks[-1]
+    assert head.kind == "letterhead" and "U202400145" in head.text and "Geachte leden" in head.text
+    assert tail.kind == "signature" and "Geluk" in tail.text and "Met vriendelijke groet" in tail.text
+    content = [c for c in chunks if c.kind == "content"]
+    assert not any("Algemeen directeur" in c.text or "Ons kenmerk" in c.text for c in content)
+    assert content[0].text.startswith("Donderdag 14 maart heeft Kim Putters")
+
+
+def test_a_list_at_the_end_is_content_not_a_signature():
+    body = ("Geachte leden,\n\nHet kabinet trekt geld uit voor drie dingen die gemeenten helpen bij de opvang.\n\n"
+            "- Geld voor huisvesting.\n- Geld voor onderwijs.\n- Geld voor zorg.")
+    chunks = chunk_letter(_letter(body))
+    assert [c.kind for c in chunks] == ["letterhead", "content"]
+    assert chunks[1].text.endswith("Geld voor zorg.")
+
+
+def test_a_letter_of_only_short_lines_stays_content():
+    chunks = chunk_letter(_letter("Datum\n\n19 maart 2024\n\nLbr. 24/001"))
+    assert [c.kind for c in chunks] == ["content"]

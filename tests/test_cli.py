@@ -104,6 +104,38 @@ def test_eval_prints_metrics_per_kind(cli_index, tmp_path):
     assert [line.split()[0] for line in result.stdout.splitlines()[2:5]] == ["english", "next", "unanswerable"]
 
 
+def test_eval_reports_dev_and_heldout_files_apart(cli_index, tmp_path):
+    _, index, _, _ = cli_index
+    dev, heldout = tmp_path / "set-dev.jsonl", tmp_path / "set-heldout.jsonl"
+    # The gold "no-such-letter" makes a miss whatever the engine ranks: dev lists it, held-out only counts it.
+    dev.write_text(
+        '{"question": "Wanneer is het volgende BOFv?", "gold_letters": ["seed-update-vng-inzet-kabinetsformatie"], "kind": "answerable"}\n'
+        '{"question": "Wat kost een dev-paspoort?", "gold_letters": ["no-such-letter"], "kind": "answerable"}\n'
+    )
+    heldout.write_text(
+        '{"question": "Where is the ALV in June 2024?", "gold_letters": ["uitnodiging-alv-26-juni-2024"], "kind": "answerable"}\n'
+        '{"question": "Wat kost een heldout-paspoort?", "gold_letters": ["no-such-letter"], "kind": "answerable"}\n'
+        '{"question": "Wat is het recept voor erwtensoep?", "gold_letters": [], "kind": "nearmiss"}\n'
+    )
+    result = run("eval", str(dev), str(heldout), "--index", str(index))
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert f"== {dev} (dev)" in out and f"== {heldout} (HELD-OUT" in out
+    assert "dev-paspoort" in out and "heldout-paspoort" not in out
+    assert "1 missed (not listed for held-out)" in out
+    totals = out.split("== totals per half")[1].splitlines()
+    assert [line.split()[:2] for line in totals[3:5]] == [["dev", "2"], ["heldout", "3"]]
+    assert "Evaluating set-dev.jsonl: 2/2" in result.stderr and "Evaluating set-heldout.jsonl: 3/3" in result.stderr
+
+    data = json.loads(run("eval", str(dev), str(heldout), "--index", str(index), "--json").stdout)
+    assert [(f["file"], f["split"]) for f in data["files"]] == [(str(dev), "dev"), (str(heldout), "heldout")]
+    assert data["files"][1]["misses_hidden"] == 1 and data["files"][1]["report"]["misses"] == []
+    assert data["totals"]["dev"]["answerable"] == 2 and data["totals"]["heldout"]["unanswerable"] == 1
+    assert data["totals"]["heldout"]["hit1"] <= 0.5  # the no-such-letter question counts as a miss
+    single = json.loads(run("eval", str(dev), "--index", str(index), "--json").stdout)
+    assert set(single) == {"overall", "by_kind", "misses"}  # one file keeps the original JSON shape
+
+
 def test_errors_are_one_sentence_with_what_to_do(tmp_path, cli_index):
     _, index, _, _ = cli_index
     assert_one_sentence_error(run("reindex", "--letters", str(tmp_path / "nope"), "--index", str(tmp_path / "i")),

@@ -68,4 +68,7 @@ def test_newest_letters_first(sample_engine):
     letters = sample_engine.letters()
     dated = [l.date for l in letters if l.date]
     assert dated == sorted(dated, reverse=True)
-    assert letters[-1].date is None
+    assert all(l.date for l in letters), "every letter gets a date, estimated if need be"
+    alv = next(l for l in letters if l.lbr == "Lbr. 24/019")  # no date in its metadata: from its title
+    assert (alv.date.isoformat(), alv.date_source, alv.date_estimated) == ("2024-06-26", "title", True)
+    assert alv.citation() == "Lbr. 24/019 · juni 2024 (datum geschat)"

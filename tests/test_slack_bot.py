@@ -240,6 +240,16 @@ def test_not_found_says_so_with_the_nearest_letters(harness):
     assert not message["blocks"][0]["text"]["text"].startswith(">")
 
 
+def test_a_year_no_letter_covers_is_named_with_what_the_letters_do_have(harness):
+    harness.event(mention("Waar is de ALV van juni 2023?", ts="1700000010.000200"))
+    message = harness.fake.wait_for("chat.postMessage")[0]
+    head = message["blocks"][0]["text"]["text"]
+    assert head.startswith("Over de ALV van juni 2023 staat niets in de ledenbrieven. De ALV die de brieven wel noemen:")
+    assert "26 juni 2024 (Lbr. 24/019)" in head
+    assert "Dichtstbijzijnde brieven:" in all_text(message["blocks"]) and "Uitnodiging ALV 26 juni 2024" in all_text(message["blocks"])
+    assert message["text"].startswith("Over de ALV van juni 2023")
+
+
 def test_english_question_gets_english_labels(harness):
     harness.event(mention("What is the weather forecast for The Hague tomorrow?", ts="1700000011.000100"))
     message = harness.fake.wait_for("chat.postMessage")[0]

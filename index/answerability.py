@@ -1,0 +1,288 @@
+"""Does a passage answer what the question *specifically* asks?
+
+A question inside the letters' domain lands close to some letter even when no letter answers
+it ("de meicirculaire van 2031", "de ALV van juni 2023"). What separates those from real
+answers is the specifics: the question's distinctive terms (rare in everyday Dutch: a scheme,
+a fund, an edition, a name) and the years, months or dates it names. A passage (with its
+letter's title and date) covers a term when it has the word itself, its stem, a compound
+that contains it, its parts ("jeugdoverleg" → "jeugd" … "overleg"), or the words an acronym
+stands for; it covers a period when the letter's date, a date the passage mentions, or the
+literal year falls in it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from index.dates import MONTHS, _MONTH_ALT, _safe_date, mentioned_dates
+from index.lexical import STOPWORDS, tokenize
+from index.sentences import split_sentences
+
+# Zipf frequency (wordfreq, general Dutch) below which a question word is distinctive:
+# domain compounds and names sit at 0–3, everyday words at 4–6. Fitted on the dev half.
+RARE_ZIPF = 3.3
+EVERYDAY_ZIPF = 4.5  # a compound part this common carries no specifics of its own
+_WORD = re.compile(r"[\w][\w'’-]*", re.UNICODE)
+_ACRONYM = re.compile(r"^[A-Z][A-Za-z]*[A-Z][A-Za-z]*$")
+_LINKS = ("s", "e", "en", "-")
+# Words that are rare in general Dutch but say nothing about what is asked.
+_NEUTRAL = set(tokenize("ledenbrief ledenbrieven brief vng gemeente gemeenten wanneer"))
+
+_YEAR_RANGE = re.compile(r"\b((?:19|20)\d{2})\s*(?:-|–|/|t/m|tot(?: en met)?)\s*((?:19|20)\d{2})\b")
+_MONTH_YEAR = re.compile(rf"\b({_MONTH_ALT})\.?\s+((?:19|20)\d{{2}})\b", re.IGNORECASE)
+_DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH_ALT})\.?\s+((?:19|20)\d{{2}})\b", re.IGNORECASE)
+_YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
+
+
+@dataclass(frozen=True)
+class Term:
+    text: str  # as the member wrote it
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Period:
+    text: str  # as the member wrote it: "2025", "juni 2024", "2013-2015"
+    first: dt.date
+    last: dt.date
+    start: int
+    end: int
+    years: tuple[int, ...]  # the years whose literal mention covers it
+    head: str | None = None  # the edition it names: "voorjaarsnota" in "de voorjaarsnota van 2025"
+
+
+@dataclass(frozen=True)
+class Asked:
+    terms: tuple[Term, ...]
+    periods: tuple[Period, ...]
+
+
+@lru_cache(maxsize=4096)
+def _zipf(word: str, lang: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, lang)
+
+
+_OF = {"van", "voor", "uit", "of", "for"}
+
+
+def _head(question: str, start: int) -> str | None:
+    """The word a period is attached to ("voorjaarsnota" in "voorjaarsnota (van) 2025",
+    "cao" in "cao 2013-2015"); None for free-standing periods ("in 2026", "sinds 2022")."""
+    words = [w.strip(",;:()'\"") for w in question[:start].split()]
+    if words and words[-1].lower() in _OF:
+        words = words[:-1]
+    elif words and words[-1].lower() in STOPWORDS:
+        return None
+    if not words:
+        return None
+    word = words[-1]
+    low = word.lower()
+    if len(word) < 3 or low in STOPWORDS or low in MONTHS or not set(tokenize(low)) - _NEUTRAL:
+        return None
+    return word
+
+
+def question_periods(question: str) -> list[Period]:
+    """Years, year ranges, months and dates the question names."""
+    found: list[Period] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(m: re.Match, first: dt.date | None, last: dt.date | None, years: tuple[int, ...]) -> None:
+        if first and last and all(m.end() <= s or m.start() >= e for s, e in taken):
+            found.append(Period(m.group(0), first, last, m.start(), m.end(), years, _head(question, m.start())))
+            taken.append((m.start(), m.end()))
+
+    for m in _YEAR_RANGE.finditer(question):
+        a, b = sorted((int(m.group(1)), int(m.group(2))))
+        add(m, dt.date(a, 1, 1), dt.date(b, 12, 31), tuple(range(a, b + 1)))
+    for m in _DAY_MONTH_YEAR.finditer(question):
+        day = _safe_date(int(m.group(3)), MONTHS[m.group(2).lower()], int(m.group(1)))
+        add(m, day, day, ())
+    for m in _MONTH_YEAR.finditer(question):
+        year, month = int(m.group(2)), MONTHS[m.group(1).lower()]
+        first = dt.date(year, month, 1)
+        last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1))
+        add(m, first, last, ())
+    for m in _YEAR.finditer(question):
+        year = int(m.group(1))
+        add(m, dt.date(year, 1, 1), dt.date(year, 12, 31), (year,))
+    return sorted(found, key=lambda p: p.start)
+
+
+def distinctive_terms(question: str, lang: str) -> list[Term]:
+    """Question words that name something specific: acronyms, and words rare in general
+    language (in English questions only names and acronyms: English words never occur in
+    the Dutch letters, so their absence says nothing)."""
+    terms = []
+    for m in _WORD.finditer(question):
+        word = m.group(0).strip("'’-")
+        low = word.lower()
+        if len(word) < 3 or word.isdigit() or low in STOPWORDS or set(tokenize(low)) <= _NEUTRAL:
+            continue
+        if _ACRONYM.match(word):
+            terms.append(Term(word, m.start(), m.end()))
+        elif lang == "en":
+            if word[0].isupper() and m.start() > 0 and _zipf(low, "en") < 3.0:
+                terms.append(Term(word, m.start(), m.end()))
+        elif _zipf(low, "nl") < RARE_ZIPF:
+            terms.append(Term(word, m.start(), m.end()))
+    return terms
+
+
+def asked(question: str, lang: str) -> Asked:
+    periods = question_periods(question)
+    inside = lambda t: any(p.start <= t.start < p.end for p in periods)  # noqa: E731
+    return Asked(tuple(t for t in distinctive_terms(question, lang) if not inside(t)), tuple(periods))
+
+
+class Coverage:
+    """The words of one text (a passage with its letter's title), for coverage checks."""
+
+    def __init__(self, text: str):
+        self.lower = text.lower()
+        words = [w.lower() for w in _WORD.findall(text)]
+        # "aanmeld-hub", "werk- en ontwikkelbedrijven": each part counts as a word too
+        self.words = set(words) | {part for w in words if "-" in w for part in w.split("-") if part}
+        self.stems = set(tokenize(text))
+        self._cased = _WORD.findall(text)
+
+    def _has(self, part: str) -> bool:
+        """The word, its stem, or (4+ letters) a word that starts or ends with it: the text's
+        own compounds ("wetgevingsoverleg" has "overleg")."""
+        if len(part) < 3:
+            return False
+        stems = tokenize(part)
+        if part in self.words or (len(stems) == 1 and stems[0] in self.stems):
+            return True
+        return len(part) >= 4 and any(w.startswith(part) or w.endswith(part) for w in self.words)
+
+    def _inflected(self, word: str) -> bool:
+        """"Oekraïners" and "Oekraïne": one is the other plus an ending. Whole words only,
+        so "septembercirculaire" is not covered by "september"."""
+        for other in self.words:
+            shorter, longer = sorted((word, other), key=len)
+            if len(shorter) >= 5 and longer.startswith(shorter[:-1]) and len(shorter) >= 0.75 * len(longer):
+                return True
+        return False
+
+    def term(self, term: Term) -> bool:
+        word = term.text.lower()
+        if "-" in word.strip("-"):  # "najaars-ALV": every part
+            return all(self.term(Term(part, 0, 0)) for part in term.text.split("-") if part)
+        if word in self.lower or self._has(word) or self._inflected(word):
+            return True
+        if _ACRONYM.match(term.text):
+            return self._spelled_out(word)
+        return self._compound(word, depth=2)
+
+    def _spelled_out(self, acronym: str) -> bool:
+        """'BOFv' as 'Bestuurlijk Overleg Financiële verhoudingen': consecutive content words,
+        the first capitalized, whose initials spell it."""
+        n = len(acronym)
+        for i in range(len(self._cased) - n + 1):
+            run = self._cased[i:i + n]
+            if run[0][0].isupper() and all(w[0].lower() == c and w.lower() not in STOPWORDS for w, c in zip(run, acronym)):
+                return True
+        return False
+
+    def _compound(self, word: str, depth: int) -> bool:
+        """'jeugdoverleg' is covered by 'jeugd' … 'overleg' (linking s/e/en/- allowed), and by
+        its specific part alone when the other part is an everyday word ('aanmeldcentrum' by
+        'aanmeld-hub'); 'septembercirculaire' is not covered by 'september'."""
+        if depth == 0:
+            return False
+        for i in range(3, len(word) - 2):
+            head, rest = word[:i], word[i:]
+            for link in ("",) + _LINKS:
+                if link and not rest.startswith(link):
+                    continue
+                tail = rest[len(link):]
+                if len(tail) < 3:
+                    continue
+                has_head, has_tail = self._has(head), self._has(tail) or self._compound(tail, depth - 1)
+                if (has_head and has_tail) or (has_head and _specific_rest(head, tail)) or \
+                        (has_tail and _specific_rest(tail, head)):
+                    return True
+        return False
+
+
+def _in(period: Period, date: dt.date | None) -> bool:
+    return date is not None and period.first <= date <= period.last
+
+
+def _names_year(period: Period, text: str) -> bool:
+    return any(re.search(rf"\b{y}\b", text) for y in period.years)
+
+
+def covers_edition(period: Period, letter_date: dt.date | None, title: str, text: str) -> bool:
+    """"De voorjaarsnota van 2025" needs that edition: a letter that covers the word and is
+    from that period or names the year in its title, or a sentence naming both."""
+    head = Term(period.head or "", 0, 0)
+    if not Coverage(text).term(head):
+        return False
+    if _in(period, letter_date) or _names_year(period, title):
+        return True
+    for sentence in split_sentences(text):
+        if Coverage(sentence).term(head) and (
+                _names_year(period, sentence) or any(_in(period, d) for _, _, d in mentioned_dates(sentence, letter_date))):
+            return True
+    return False
+
+
+def _specific_rest(covered: str, rest: str) -> bool:
+    """The covered part of a compound is the specific one (rare) and the rest is everyday."""
+    return len(covered) >= 5 and _zipf(covered, "nl") < RARE_ZIPF and _zipf(rest, "nl") >= EVERYDAY_ZIPF
+
+
+def covers_period(period: Period, letter_date: dt.date | None, passage_dates: list[dt.date], text: str,
+                  title: str = "") -> bool:
+    """The letter is from that period ("in 2022" → a letter of 2022), the passage mentions a
+    date in it, or names one of its years ("in 2026"); for an edition, see covers_edition."""
+    if period.head:
+        return covers_edition(period, letter_date, title, text)
+    if letter_date and period.first <= letter_date <= period.last:
+        return True
+    if any(period.first <= d <= period.last for d in passage_dates):
+        return True
+    return any(re.search(rf"\b{y}\b", text) for y in period.years)
+
+
+
+@dataclass
+class Candidate:
+    """One letter's best passage as a possible answer, with what coverage is judged on."""
+
+    passage: str  # the passage with its letter's title and heading
+    title: str
+    letter: str  # all content passages of the letter, with its title
+    letter_date: dt.date | None
+    passage_dates: list[dt.date]
+    letter_dates: list[dt.date]
+
+
+def uncovered(question: Asked, candidate: Candidate) -> tuple[list[Term], list[Period]]:
+    """What the candidate's passage leaves out, unless the rest of its letter has it."""
+    result = []
+    for text, dates in ((candidate.passage, candidate.passage_dates), (candidate.letter, candidate.letter_dates)):
+        words = Coverage(text)
+        terms = [t for t in question.terms if not words.term(t)]
+        periods = [p for p in question.periods if not covers_period(p, candidate.letter_date, dates, text, candidate.title)]
+        if not terms and not periods:
+            return [], []
+        result.append((terms, periods))
+    return result[0]
+
+
+def first_covering(question: Asked, candidates: list[Candidate]) -> int | None:
+    """Index of the first candidate that covers every term and period, else None."""
+    for i, candidate in enumerate(candidates):
+        terms, periods = uncovered(question, candidate)
+        if not terms and not periods:
+            return i
+    return None

@@ -1,0 +1,117 @@
+"""'Not in the letters' inside the domain, years in questions, and a date for every letter."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import make_engine, write_letter
+from index.answerability import Coverage, Term, asked, question_periods
+
+SIGNATURE = "\n\nMet vriendelijke groet,\nVereniging van Nederlandse Gemeenten\n\nmr J.P. Wolters\nAlgemeen directeur"
+
+
+def _term(word: str) -> Term:
+    return Term(word, 0, len(word))
+
+
+@pytest.mark.parametrize("question, text, head", [
+    ("Wat kost de cao 2013-2015?", "2013-2015", "cao"),
+    ("Wat levert de voorjaarsnota van 2025 op?", "2025", "voorjaarsnota"),
+    ("Waar is de ALV in juni 2024?", "juni 2024", None),
+    ("Hoe groot is het ravijn in 2026?", "2026", None),
+    ("What happened at the ALV of 26 June 2024?", "26 June 2024", "ALV"),
+])
+def test_periods_in_questions(question, text, head):
+    [period] = question_periods(question)
+    assert (period.text, period.head) == (text, head)
+
+
+def test_distinctive_terms_are_the_rare_words_and_acronyms():
+    wanted = asked("Wat staat er in de meicirculaire over het gemeentefonds voor de BOFv?", "nl")
+    assert [t.text for t in wanted.terms] == ["meicirculaire", "gemeentefonds", "BOFv"]
+    assert asked("Wanneer moeten we dat doen en waarom?", "nl").terms == ()
+    # English words never occur in Dutch letters: only names and acronyms count there
+    assert [t.text for t in asked("When is the next ALV about the scaling-up discount?", "en").terms] == ["ALV"]
+
+
+@pytest.mark.parametrize("word, text", [
+    ("jeugdoverleg", "Het wetgevingsoverleg over de jeugd is op 4 december."),
+    ("Oekraïners", "De opvang van vluchtelingen uit Oekraïne."),
+    ("BOFv", "Het Bestuurlijk Overleg Financiële verhoudingen komt bijeen."),
+    ("werkbedrijven", "de sociale werk- en ontwikkelbedrijven"),
+    ("aanmeldcentrum", "de aanmeld-hub in Utrecht is dicht"),
+])
+def test_coverage_sees_compounds_inflections_and_acronyms(word, text):
+    assert Coverage(text).term(_term(word))
+
+
+@pytest.mark.parametrize("word, text", [
+    ("septembercirculaire", "In september besprak het bestuur de begroting."),
+    ("najaars-ALV", "De ALV is op 26 juni 2024."),
+    ("ALV", "Wij spraken alle lokale verenigingen."),  # initials of lowercase words are no expansion
+    ("woningbouwimpuls", "Het gemeentefonds groeit in 2025."),
+])
+def test_coverage_does_not_stretch(word, text):
+    assert not Coverage(text).term(_term(word))
+
+
+@pytest.fixture(scope="module")
+def domain_engine(tmp_path_factory, embedder):
+    """Letters saved from the web: no dates in the metadata, some without a number."""
+    letters = tmp_path_factory.mktemp("domain-letters")
+    alv = ("Bij deze brief ontvangt u de agenda voor onze Algemene Ledenvergadering (ALV) op {day}. De ALV "
+           "vindt plaats in {place}. Amendementen en moties kunt u indienen tot twee weken voor de ALV." + SIGNATURE)
+    write_letter(letters, "alv-2023.md", "Uitnodiging ALV 14 juni 2023", alv.format(day="14 juni 2023", place="Leeuwarden"),
+                 lbr="Lbr. 23/015")
+    write_letter(letters, "alv-2024.md", "Uitnodiging ALV 26 juni 2024", alv.format(day="26 juni 2024", place="Hazerswoude"))
+    finance = ("De meicirculaire gemeentefonds {year} laat zien hoeveel geld gemeenten krijgen. Het accres "
+               "valt {how} uit dan verwacht en de VNG blijft aandringen op een nieuwe financieringssystematiek.")
+    write_letter(letters, "mei-2022.md", "Meicirculaire gemeentefonds", finance.format(year="2022", how="hoger"),
+                 lbr="Lbr. 22/031")
+    write_letter(letters, "mei-2024.md", "Meicirculaire gemeentefonds", finance.format(year="2024", how="lager"),
+                 lbr="Lbr. 24/022")
+    engine = make_engine(tmp_path_factory.mktemp("domain-index"), letters, embedder)
+    engine.reindex()
+    return engine
+
+
+def test_every_letter_gets_a_date_and_says_where_it_came_from(domain_engine):
+    dated = {l.id: (l.date.isoformat() if l.date else None, l.date_source) for l in domain_engine.letters()}
+    assert dated["alv-2024"] == ("2024-06-26", "title")
+    assert dated["alv-2023"] == ("2023-06-14", "title")  # the title beats the number
+    assert dated["mei-2024"][1] == dated["mei-2022"][1] == "number"
+    assert dated["mei-2024"][0] > dated["mei-2022"][0]
+
+
+def test_the_asked_year_wins_over_a_closer_match(domain_engine):
+    answer = domain_engine.ask("Waar was de ALV van juni 2023?")
+    assert answer.found and answer.passages[0].letter.id == "alv-2023"
+    answer = domain_engine.ask("Waar is de ALV in juni 2024?")
+    assert answer.found and answer.passages[0].letter.id == "alv-2024"
+
+
+def test_another_year_is_not_in_the_letters_and_the_reply_offers_what_is(domain_engine):
+    answer = domain_engine.ask("Waar is de ALV van juni 2022?")
+    assert not answer.found and answer.missing is not None
+    assert answer.missing.periods == ["juni 2022"]
+    assert answer.missing.sentence == "Over de ALV van juni 2022 staat niets in de ledenbrieven."
+    assert "26 juni 2024" in answer.missing.offer and answer.missing.offer.startswith("De ALV die de brieven wel noemen")
+    assert {l.id for l in answer.missing.nearest} >= {"alv-2024"}
+
+
+def test_an_edition_no_letter_has_is_named(domain_engine):
+    answer = domain_engine.ask("Wat staat er in de septembercirculaire over het accres?")
+    assert not answer.found and answer.missing.terms == ["septembercirculaire"]
+    assert answer.missing.sentence == "Over de septembercirculaire staat niets in de ledenbrieven."
+    english = domain_engine.ask("What does the meicirculaire 2023 say about the accres?")
+    assert not english.found and english.missing.sentence.startswith("The member letters say nothing about")
+
+
+def test_latest_uses_estimated_dates(domain_engine):
+    answer = domain_engine.ask("Wat is het laatste nieuws over de meicirculaire?")
+    assert answer.found and answer.passages[0].letter.id == "mei-2024"
+
+
+def test_signature_blocks_are_never_the_answer(domain_engine):
+    answer = domain_engine.ask("Wie is mr J.P. Wolters, de algemeen directeur?")
+    assert all("Met vriendelijke groet" not in p.text and "Wolters" not in p.text for p in answer.passages)
