@@ -4,7 +4,6 @@ removal question, and one Dutch sentence for every reason a letter cannot be add
 from __future__ import annotations
 
 from bot.blocks import SECTION_LIMIT, escape, letter_link, safe_url
-from index.dates import format_dutch
 from index.intake import LetterDraft
 from index.models import LetterRef
 
@@ -57,8 +56,8 @@ TEXTS = {
 
 DATE_SOURCES = {
     "front matter": "front matter", "sidecar": "metadata bij de brief", "header": "briefhoofd",
-    "title": "geschat uit de titel", "number": "geschat uit het Lbr-nummer",
-    "mentioned": "geschat uit de laatste datum in de tekst", "file name": "bestandsnaam",
+    "title": "de titel", "number": "het Lbr-nummer",
+    "mentioned": "de laatste datum in de tekst", "file name": "bestandsnaam",
     "page": "datum van de webpagina", "pdf": "PDF-metadata", "metadata": "metadata",
 }
 
@@ -88,7 +87,7 @@ def preview_blocks(draft: LetterDraft, pending_id: str | None) -> tuple[list[dic
     date = "–"
     if letter.date:
         source = DATE_SOURCES.get(draft.date_source or "", draft.date_source)
-        date = format_dutch(letter.date) + (f" (uit: {source})" if source else "")
+        date = letter.date_label("nl") + (f" (uit: {source})" if source else "")
     url = safe_url(letter.url)
     fields = [
         f"*Titel*\n{escape(letter.title)}", f"*Datum*\n{escape(date)}", f"*Lbr*\n{escape(letter.lbr or '–')}",

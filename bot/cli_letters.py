@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 from bot.cli import _engine, _note, _Progress
-from index.dates import format_dutch
 from index.errors import UserError
 from index.letter_store import size_limit
 from index.models import LetterRef
@@ -55,7 +54,7 @@ def cmd_add(args) -> int:
         draft = engine.draft_from_bytes(_read_file(Path(target), engine.max_letter_bytes), original_name=Path(target).name)
     letter = draft.letter
     if not args.json:
-        date = f"{format_dutch(letter.date)} (from the {draft.date_source})" if letter.date else "–"
+        date = f"{letter.date_label()} (from the {draft.date_source})" if letter.date else "–"
         print(f"Title:    {letter.title}\nDate:     {date}\nLbr:      {letter.lbr or '–'}\nUrl:      {letter.url or '–'}\n"
               f"File:     {draft.name}\nPassages: {draft.passages}\nOpening:  {draft.opening}")
         for note in draft.notes:
