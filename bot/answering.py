@@ -27,7 +27,7 @@ class Answerer:
         self.state = state
 
     def reply(self, question: str, context: str | None = None, focus: list[str] | None = None,
-              share: bool = False) -> Reply:
+              share: bool = False, record: bool = True) -> Reply:
         """Answer `question`; `context` is the earlier question of the thread (a follow-up
         like "en wanneer is de volgende?" is searched together with it)."""
         lang = language(question)
@@ -45,5 +45,7 @@ class Answerer:
             return Reply(*notice(t(lang, "failed")), answered=False)
         letter_ids = [p.letter.id for p in answer.passages]
         answer_id = self.state.save_answer(query, letter_ids, focus)
+        if record:  # for the staff report: what was asked and whether it was found, never who asked
+            self.state.record_question(question or query, answer.found and not answer.unknown_reference, answer_id)
         blocks, text = answer_message(answer, lang, answer_id, share=share)
         return Reply(blocks, text, answered=True)

@@ -1,4 +1,5 @@
-"""`ledenbot`: reindex, ask, eval (and serve) — a thin shell over `index.api.Engine`."""
+"""`ledenbot`: reindex, ask, eval (and serve) — a thin shell over `index.api.Engine`.
+The staff tasks (add, remove, letters, report) are in `bot.cli_letters`."""
 
 from __future__ import annotations
 
@@ -183,6 +184,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--announce-backfill", action="store_true",
                    help="on the first run, announce the letters already in the index too")
     p.set_defaults(func=cmd_serve)
+
+    from bot.cli_letters import add_parsers  # add, remove, letters, report: the staff tasks
+
+    add_parsers(sub)
     return parser
 
 
