@@ -29,7 +29,7 @@ class Answerer:
         self.state = state
 
     def reply(self, question: str, context: str | None = None, focus: list[str] | None = None,
-              share: bool = False) -> Reply:
+              share: bool = False, record: bool = True) -> Reply:
         """Answer `question`; `context` is the earlier question of the thread (a follow-up
         like "en wanneer is de volgende?" is searched together with it)."""
         lang = language(question)
@@ -51,5 +51,7 @@ class Answerer:
         QUESTIONS.labels("found" if answer.found else "not_found").inc()
         letter_ids = [p.letter.id for p in answer.passages]
         answer_id = self.state.save_answer(query, letter_ids, focus)
+        if record:  # for the staff report: what was asked and whether it was found, never who asked
+            self.state.record_question(question or query, answer.found and not answer.unknown_reference, answer_id)
         blocks, text = answer_message(answer, lang, answer_id, share=share)
         return Reply(blocks, text, answered=True)

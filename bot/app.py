@@ -20,6 +20,8 @@ from bot.announce import Announcer
 from bot.answering import Answerer
 from bot.blocks import home_view, notice
 from bot.metrics import VOTES, MeteredWebClient
+from bot.letters_admin import LetterAdmin
+from bot.letters_admin import register as register_letter_admin
 from bot.reindexing import Reindexer
 from bot.settings import BotSettings
 from bot.slack_text import mentions, plain_question
@@ -74,6 +76,8 @@ def build_app(settings: BotSettings, engine: Engine, socket_mode: bool = False) 
     announcer = Announcer(engine, state, client, settings.announce_channel, backfill=settings.announce_backfill)
     reindexer = Reindexer(engine, after=announcer.sync)
     staff = StaffCheck(settings.staff, client)
+    # Before on_message: Bolt runs the first matching listener, and uploads are messages.
+    register_letter_admin(app, LetterAdmin(engine, state, client, reindexer, staff, settings))
     bot_user = {"id": None}
 
     def bot_user_id(context) -> str | None:
@@ -193,7 +197,7 @@ def build_app(settings: BotSettings, engine: Engine, socket_mode: bool = False) 
         if stored is None or not channel:
             respond(text=t("nl", "expired"), response_type="ephemeral", replace_original=False)
             return
-        reply = answerer.reply(stored.question, focus=stored.focus)
+        reply = answerer.reply(stored.question, focus=stored.focus, record=False)
         blocks = list(reply.blocks)
         blocks.insert(-1, {"type": "context", "elements": [{"type": "mrkdwn", "text": t("nl", "shared_by", user=user)}]})
         client.chat_postMessage(channel=channel, blocks=blocks, text=reply.text, unfurl_links=False, unfurl_media=False)

@@ -1,4 +1,5 @@
-"""`ledenbot`: reindex, ask, eval (and serve) — a thin shell over `index.api.Engine`."""
+"""`ledenbot`: reindex, ask, eval (and serve) — a thin shell over `index.api.Engine`.
+The staff tasks (add, remove, letters, report) are in `bot.cli_letters`."""
 
 from __future__ import annotations
 
@@ -51,8 +52,7 @@ def _note(message: str) -> None:
 
 def cmd_reindex(args) -> int:
     engine = _engine(args)
-    letters_dir = engine.settings.letters_dir
-    _note(f"Loading the embedding model and letters from {letters_dir} …")
+    _note(f"Loading the embedding model and letters from {engine.letter_store()} …")
     report = engine.reindex(progress=_Progress("Embedding passages"))
     if args.json:
         print(report.model_dump_json())
@@ -203,6 +203,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--announce-backfill", action="store_true",
                    help="on the first run, announce the letters already in the index too")
     p.set_defaults(func=cmd_serve)
+
+    from bot.cli_letters import add_parsers  # add, remove, letters, report: the staff tasks
+
+    add_parsers(sub)
     return parser
 
 

@@ -21,6 +21,9 @@ from pydantic import BaseModel
 
 from index.database import Database, DatabaseUnavailable, SqliteDatabase, migrate
 
+QUESTION_DAYS = 400  # questions older than this are dropped
+PENDING_SECONDS = 24 * 3600  # a preview nobody confirmed within a day is dropped
+
 log = logging.getLogger(__name__)
 
 
@@ -52,6 +55,23 @@ class Vote(BaseModel):
     vote: int
     question: str
     letter_ids: list[str]
+
+
+class AskedQuestion(BaseModel):
+    """A question as the report sees it: never who asked."""
+
+    question: str
+    asked_at: float
+    found: bool
+    vote: int = 0  # the sum of 👍 (+1) and 👎 (-1) on its answer
+
+
+class PendingLetter(BaseModel):
+    id: str
+    user_id: str
+    name: str
+    data: bytes
+    sidecar: dict[str, str]
 
 
 class ThreadInfo(BaseModel):
@@ -161,3 +181,43 @@ class State:
 
     def set_meta(self, key: str, value: str) -> None:
         self._run("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
+
+    # questions, for the staff report ----------------------------------------------------------
+    @_degrades("(question not recorded for the report)")
+    def record_question(self, question: str, found: bool, answer_id: str | None) -> None:
+        self._run("INSERT INTO questions (id, question, asked_at, found, answer_id) VALUES (?, ?, ?, ?, ?)",
+                  (secrets.token_urlsafe(9), question, time.time(), 1 if found else 0, answer_id))
+        self._inserts += 1
+        if self._inserts % 1000 == 0:  # the report looks back a year at most
+            self._run("DELETE FROM questions WHERE asked_at < ?", (time.time() - QUESTION_DAYS * 86400,))
+
+    def questions_since(self, since: float) -> list[AskedQuestion]:
+        rows = self._run(
+            "SELECT q.question, q.asked_at, q.found, COALESCE(SUM(v.vote), 0) FROM questions q "
+            "LEFT JOIN votes v ON v.answer_id = q.answer_id WHERE q.asked_at >= ? "
+            "GROUP BY q.id, q.question, q.asked_at, q.found ORDER BY q.asked_at", (since,))[1]
+        return [AskedQuestion(question=r[0], asked_at=r[1], found=bool(r[2]), vote=r[3]) for r in rows]
+
+    def vote_counts_since(self, since: float) -> tuple[int, int]:
+        """(👍, 👎) votes cast since `since`."""
+        row = self._one("SELECT COALESCE(SUM(CASE WHEN vote > 0 THEN 1 ELSE 0 END), 0), "
+                        "COALESCE(SUM(CASE WHEN vote < 0 THEN 1 ELSE 0 END), 0) FROM votes WHERE voted_at >= ?",
+                        (since,))
+        return int(row[0]), int(row[1])
+
+    # letters staff are about to add (the preview's buttons) -----------------------------------
+    def save_pending(self, user_id: str, name: str, data: bytes, sidecar: dict[str, str]) -> str:
+        pending_id = secrets.token_urlsafe(9)
+        now = time.time()
+        self._run("DELETE FROM pending_letters WHERE created_at < ?", (now - PENDING_SECONDS,))
+        self._run("INSERT INTO pending_letters VALUES (?, ?, ?, ?, ?, ?)",
+                  (pending_id, user_id, name, data, json.dumps(sidecar), now))
+        return pending_id
+
+    def take_pending(self, pending_id: str) -> PendingLetter | None:
+        """The pending letter, removed so a double click (on any replica) stores it once; None if gone."""
+        row = self._one("DELETE FROM pending_letters WHERE id = ? "
+                        "RETURNING id, user_id, name, data, sidecar, created_at", (pending_id,))
+        if not row or row[5] < time.time() - PENDING_SECONDS:
+            return None
+        return PendingLetter(id=row[0], user_id=row[1], name=row[2], data=bytes(row[3]), sidecar=json.loads(row[4]))

@@ -17,19 +17,29 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from index.dates import MONTHS, _MONTH_ALT, _safe_date, mentioned_dates
+from index.dates import DAY_MONTH, MONTHS, _MONTH_ALT, _safe_date, mentioned_dates
 from index.lexical import STOPWORDS, tokenize
 from index.sentences import split_sentences
 
 # Zipf frequency (wordfreq, general Dutch) below which a question word is distinctive:
 # domain compounds and names sit at 0–3, everyday words at 4–6. Fitted on the dev half.
 RARE_ZIPF = 3.3
-EVERYDAY_ZIPF = 4.5  # a compound part this common carries no specifics of its own
+EVERYDAY_ZIPF = 4.25  # a compound part this common carries no specifics of its own…
+SPECIFIC_ZIPF = 4.0  # …when the other part is at most this common ("ventilatie" in "ventilatiegelden")
 _WORD = re.compile(r"[\w][\w'’-]*", re.UNICODE)
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z]*[A-Z][A-Za-z]*$")
 _LINKS = ("s", "e", "en", "-")
-# Words that are rare in general Dutch but say nothing about what is asked.
-_NEUTRAL = set(tokenize("ledenbrief ledenbrieven brief vng gemeente gemeenten wanneer"))
+# Roles: a question about who holds one ("de nieuwe voorzitter van …") is answered only by a
+# passage that names the role, however common the word.
+ROLES = frozenset("voorzitter vicevoorzitter minister staatssecretaris directeur burgemeester wethouder informateur "
+                  "formateur opvolger secretaris penningmeester ombudsman commissaris functie chair director mayor "
+                  "alderman successor".split())
+# Words that are rare in general Dutch but say nothing about what is asked (recency words
+# are handled by the "latest" ranking).
+_NEUTRAL = set(tokenize("ledenbrief ledenbrieven brief vng gemeente gemeenten wanneer laatste recentste nieuwste "
+                        "meest recente actuele huidige latest newest recent current"))
+HEAD_ZIPF = 4.0  # "cao 2026" is an edition; "richting 2026" or "meldde … in 2022" are not
+YEARLESS = 2000  # stands for "any year" in a day asked without one (a leap year: 29 February exists)  # "richting 2026" is a direction, "cao 2026" an edition
 
 _YEAR_RANGE = re.compile(r"\b((?:19|20)\d{2})\s*(?:-|–|/|t/m|tot(?: en met)?)\s*((?:19|20)\d{2})\b")
 _MONTH_YEAR = re.compile(rf"\b({_MONTH_ALT})\.?\s+((?:19|20)\d{{2}})\b", re.IGNORECASE)
@@ -68,34 +78,32 @@ def _zipf(word: str, lang: str) -> float:
     return zipf_frequency(word, lang)
 
 
-_OF = {"van", "voor", "uit", "of", "for"}
+HEAD_LOOKBACK = 4  # words before a period in which to look for what it is the period of
 
 
-def _head(question: str, start: int) -> str | None:
-    """The word a period is attached to ("voorjaarsnota" in "voorjaarsnota (van) 2025",
-    "cao" in "cao 2013-2015"); None for free-standing periods ("in 2026", "sinds 2022")."""
-    words = [w.strip(",;:()'\"") for w in question[:start].split()]
-    if words and words[-1].lower() in _OF:
-        words = words[:-1]
-    elif words and words[-1].lower() in STOPWORDS:
-        return None
-    if not words:
-        return None
-    word = words[-1]
-    low = word.lower()
-    if len(word) < 3 or low in STOPWORDS or low in MONTHS or not set(tokenize(low)) - _NEUTRAL:
-        return None
-    return word
+def _head(question: str, start: int, lang: str) -> str | None:
+    """The thing a period is of: "voorjaarsnota" in "de voorjaarsnota van 2025", "ALV" in
+    "de ALV in juni 2024": the nearest content word before it, if that is a distinctive one.
+    None for free-standing periods ("krijgen we in 2025 …", "richting 2026")."""
+    before = re.split(r"[.?!;:]", question[:start])[-1]
+    for word in [w.strip(",()'\"") for w in before.split()][::-1][:HEAD_LOOKBACK]:
+        low = word.lower()
+        if len(word) < 3 or low in STOPWORDS or low in MONTHS or not set(tokenize(low)) - _NEUTRAL:
+            continue
+        if _ACRONYM.match(word) or (_zipf(low, "nl") < HEAD_ZIPF and (lang != "en" or _zipf(low, "en") < 3.0)):
+            return word  # in English only a Dutch word or an acronym can be checked against the letters
+        return None  # the nearest content word is an everyday one: the period stands free
+    return None
 
 
-def question_periods(question: str) -> list[Period]:
+def question_periods(question: str, lang: str = "nl") -> list[Period]:
     """Years, year ranges, months and dates the question names."""
     found: list[Period] = []
     taken: list[tuple[int, int]] = []
 
     def add(m: re.Match, first: dt.date | None, last: dt.date | None, years: tuple[int, ...]) -> None:
         if first and last and all(m.end() <= s or m.start() >= e for s, e in taken):
-            found.append(Period(m.group(0), first, last, m.start(), m.end(), years, _head(question, m.start())))
+            found.append(Period(m.group(0), first, last, m.start(), m.end(), years, _head(question, m.start(), lang)))
             taken.append((m.start(), m.end()))
 
     for m in _YEAR_RANGE.finditer(question):
@@ -112,6 +120,9 @@ def question_periods(question: str) -> list[Period]:
     for m in _YEAR.finditer(question):
         year = int(m.group(1))
         add(m, dt.date(year, 1, 1), dt.date(year, 12, 31), (year,))
+    for m in DAY_MONTH.finditer(question):  # "op 15 maart": that day in whatever year
+        day = _safe_date(YEARLESS, MONTHS[m.group(2).lower()], int(m.group(1)))
+        add(m, day, day, ())
     return sorted(found, key=lambda p: p.start)
 
 
@@ -125,7 +136,7 @@ def distinctive_terms(question: str, lang: str) -> list[Term]:
         low = word.lower()
         if len(word) < 3 or word.isdigit() or low in STOPWORDS or set(tokenize(low)) <= _NEUTRAL:
             continue
-        if _ACRONYM.match(word):
+        if _ACRONYM.match(word) or low in ROLES:
             terms.append(Term(word, m.start(), m.end()))
         elif lang == "en":
             if word[0].isupper() and m.start() > 0 and _zipf(low, "en") < 3.0:
@@ -136,7 +147,7 @@ def distinctive_terms(question: str, lang: str) -> list[Term]:
 
 
 def asked(question: str, lang: str) -> Asked:
-    periods = question_periods(question)
+    periods = question_periods(question, lang)
     inside = lambda t: any(p.start <= t.start < p.end for p in periods)  # noqa: E731
     return Asked(tuple(t for t in distinctive_terms(question, lang) if not inside(t)), tuple(periods))
 
@@ -144,8 +155,9 @@ def asked(question: str, lang: str) -> Asked:
 class Coverage:
     """The words of one text (a passage with its letter's title), for coverage checks."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, sentences: bool = True):
         self.lower = text.lower()
+        self._sentences = text if sentences else None
         words = [w.lower() for w in _WORD.findall(text)]
         # "aanmeld-hub", "werk- en ontwikkelbedrijven": each part counts as a word too
         self.words = set(words) | {part for w in words if "-" in w for part in w.split("-") if part}
@@ -179,7 +191,11 @@ class Coverage:
             return True
         if _ACRONYM.match(term.text):
             return self._spelled_out(word)
-        return self._compound(word, depth=2)
+        if self._sentences is None:
+            return self._compound(word, depth=2)
+        # the parts of a compound must meet in one sentence, not anywhere in a long letter
+        return any(Coverage(sentence, sentences=False)._compound(word, depth=2)
+                   for sentence in split_sentences(self._sentences))
 
     def _spelled_out(self, acronym: str) -> bool:
         """'BOFv' as 'Bestuurlijk Overleg Financiële verhoudingen': consecutive content words,
@@ -206,8 +222,9 @@ class Coverage:
                 if len(tail) < 3:
                     continue
                 has_head, has_tail = self._has(head), self._has(tail) or self._compound(tail, depth - 1)
-                if (has_head and has_tail) or (has_head and _specific_rest(head, tail)) or \
-                        (has_tail and _specific_rest(tail, head)):
+                # the modifier carries what is specific ("aanmeld"centrum); a bare category
+                # ("fonds" of warmtefonds) covers nothing
+                if (has_head and has_tail) or (has_head and _specific_rest(head, tail)):
                     return True
         return False
 
@@ -216,40 +233,65 @@ def _in(period: Period, date: dt.date | None) -> bool:
     return date is not None and period.first <= date <= period.last
 
 
-def _names_year(period: Period, text: str) -> bool:
-    return any(re.search(rf"\b{y}\b", text) for y in period.years)
+def _names_year(period: Period, text: str, every: bool = False) -> bool:
+    """`every`: a range needs both ends ("2013-2015"), not just one of its years."""
+    wanted = (period.years[0], period.years[-1]) if every else period.years
+    named = [re.search(rf"\b{y}\b", text) is not None for y in wanted]
+    return bool(named) and (all(named) if every else any(named))
 
 
-def covers_edition(period: Period, letter_date: dt.date | None, title: str, text: str) -> bool:
-    """"De voorjaarsnota van 2025" needs that edition: a letter that covers the word and is
-    from that period or names the year in its title, or a sentence naming both."""
+def _same_day(date: dt.date, period: Period) -> bool:
+    return (date.month, date.day) == (period.first.month, period.first.day)
+
+
+def covers_edition(period: Period, letter_date: dt.date | None, title: str, text: str,
+                   dates: list[dt.date], exact: bool = True) -> bool:
+    """"De voorjaarsnota van 2025" needs that edition: the letter covers the word and its
+    title names the year, or (a single year) the letter is from it or mentions a date in it,
+    or a sentence names the word with the year, month or day asked."""
     head = Term(period.head or "", 0, 0)
     if not Coverage(text).term(head):
         return False
-    if _in(period, letter_date) or _names_year(period, title):
+    ranged = len(period.years) > 1
+    if _names_year(period, title, every=ranged):
+        return True
+    if not ranged and _in(period, letter_date):
+        return True
+    if len(period.years) == 1 and any(_in(period, d) for d in dates):
         return True
     for sentence in split_sentences(text):
-        if Coverage(sentence).term(head) and (
-                _names_year(period, sentence) or any(_in(period, d) for _, _, d in mentioned_dates(sentence, letter_date))):
+        if not Coverage(sentence).term(head):
+            continue
+        if _names_year(period, sentence, every=ranged):
+            return True
+        if not ranged and any(_in(period, d) for _, _, d in mentioned_dates(sentence, letter_date, exact)):
             return True
     return False
 
 
 def _specific_rest(covered: str, rest: str) -> bool:
     """The covered part of a compound is the specific one (rare) and the rest is everyday."""
-    return len(covered) >= 5 and _zipf(covered, "nl") < RARE_ZIPF and _zipf(rest, "nl") >= EVERYDAY_ZIPF
+    return len(covered) >= 5 and _zipf(covered, "nl") < SPECIFIC_ZIPF and _zipf(rest, "nl") >= EVERYDAY_ZIPF
 
 
 def covers_period(period: Period, letter_date: dt.date | None, passage_dates: list[dt.date], text: str,
-                  title: str = "") -> bool:
+                  title: str = "", exact: bool = True) -> bool:
     """The letter is from that period ("in 2022" → a letter of 2022), the passage mentions a
     date in it, or names one of its years ("in 2026"); for an edition, see covers_edition."""
+    if period.first.year == YEARLESS and not period.years:
+        return any(_same_day(d, period) for d in passage_dates) or bool(
+            re.search(rf"\b{period.first.day}\s+({_MONTH_ALT})\b", text, re.IGNORECASE)
+            and any(MONTHS[m.group(2).lower()] == period.first.month and int(m.group(1)) == period.first.day
+                    for m in DAY_MONTH.finditer(text)))
     if period.head:
-        return covers_edition(period, letter_date, title, text)
+        return covers_edition(period, letter_date, title, text, passage_dates, exact)
     if letter_date and period.first <= letter_date <= period.last:
         return True
     if any(period.first <= d <= period.last for d in passage_dates):
         return True
+    if letter_date is None and period.first.month == period.last.month and period.first.year == period.last.year:
+        # an undated letter's "1 maart" may well be March of the asked year
+        return any(MONTHS[m.group(2).lower()] == period.first.month for m in DAY_MONTH.finditer(text))
     return any(re.search(rf"\b{y}\b", text) for y in period.years)
 
 
@@ -262,6 +304,7 @@ class Candidate:
     title: str
     letter: str  # all content passages of the letter, with its title
     letter_date: dt.date | None
+    date_exact: bool  # False for an estimated letter date ("a.s." may lie either side of it)
     passage_dates: list[dt.date]
     letter_dates: list[dt.date]
 
@@ -272,7 +315,8 @@ def uncovered(question: Asked, candidate: Candidate) -> tuple[list[Term], list[P
     for text, dates in ((candidate.passage, candidate.passage_dates), (candidate.letter, candidate.letter_dates)):
         words = Coverage(text)
         terms = [t for t in question.terms if not words.term(t)]
-        periods = [p for p in question.periods if not covers_period(p, candidate.letter_date, dates, text, candidate.title)]
+        periods = [p for p in question.periods if not covers_period(p, candidate.letter_date, dates, text, candidate.title,
+                                                                  candidate.date_exact)]
         if not terms and not periods:
             return [], []
         result.append((terms, periods))

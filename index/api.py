@@ -20,12 +20,15 @@ from index.events import upcoming_events
 from index.models import Answer, EventInfo, IndexStatus, LetterRef, ReindexReport
 from index.database import Database, DatabaseUnavailable, connect, migrate
 from index.db_builds import DatabaseBuilds
+from index.db_letter_store import DatabaseLetterStore
 from index.reindex import ReindexBusy, reindex
 from index.excerpt import opening_lines
-from index.letters import letter_files
+from index.fetch import FetchLimits
+from index.intake import LetterDraft, draft, find, from_url, store_draft
+from index.letter_store import DirectoryLetterStore, LetterStore
 from index.search import SearchConfig, Searcher, validate_question
 from index.settings import EngineSettings
-from index.store import current_build, load_index
+from index.store import LetterEntry, current_build, load_index, read_manifest
 
 log = logging.getLogger(__name__)
 
@@ -135,28 +138,43 @@ class Engine:
                  if c.kind == "content"]
         return opening_lines("\n\n".join(texts), max_chars)
 
+    @property
+    def max_letter_bytes(self) -> int:
+        return int(self.settings.max_letter_mb * 1024 * 1024)
+
+    def letter_store(self, letters_dir: Path | None = None) -> LetterStore:
+        """Where the letters live (LETTERS_DIR); the reindex reads from it, staff add to it.
+        With DATABASE_URL: the database, which takes LETTERS_DIR's letters once while it is
+        empty (a first deploy); an explicit `letters_dir` always means that directory."""
+        directory = DirectoryLetterStore(letters_dir or self.settings.letters_dir, self.max_letter_bytes)
+        if letters_dir is not None or self.database is None:
+            return directory
+        store = DatabaseLetterStore(self.database, self.max_letter_bytes)
+        store.seed_from(directory)
+        return store
+
     def reindex(self, letters_dir: Path | None = None, progress: Progress | None = None) -> ReindexReport:
-        letters_dir = letters_dir or self.settings.letters_dir
-        letter_files(letters_dir)  # a wrong path fails before the model loads
+        store = self.letter_store(letters_dir)
+        store.files()  # a wrong path fails before the model loads
         if self.database is None:
-            report = self._reindex(letters_dir, progress)
+            report = self._reindex(store, progress)
         else:
             with self._builds.reindex_lock() as mine:
                 if not mine:
                     raise ReindexBusy("A reindex is already running (on this or another replica); wait for it "
                                       "to finish and try again.")
                 self._builds.sync()  # start from the newest published build: reuse its vectors
-                report = self._reindex(letters_dir, progress, publish=self._builds.publish)
+                report = self._reindex(store, progress, publish=self._builds.publish)
         self.searcher()
         return report
 
-    def _reindex(self, letters_dir: Path, progress: Progress | None, **publish) -> ReindexReport:
+    def _reindex(self, store: LetterStore, progress: Progress | None, **publish) -> ReindexReport:
         return reindex(
-            letters_dir,
+            store,
             self.index_dir,
             self.embedder,
             progress=progress,
-            max_letter_bytes=int(self.settings.max_letter_mb * 1024 * 1024),
+            max_letter_bytes=self.max_letter_bytes,
             ann_threshold=self.settings.ann_threshold,
             **publish,
         )
@@ -180,3 +198,40 @@ class Engine:
         entries = self.searcher().index.manifest.letters
         refs = [LetterRef.model_validate(e.model_dump(include=set(LetterRef.model_fields))) for e in entries]
         return sorted(refs, key=lambda r: (r.date is not None, r.date), reverse=True)
+
+    # staff: adding and removing letters -------------------------------------------------
+    def entries(self) -> list[LetterEntry]:
+        """The indexed letters with their file names and hashes ([] before the first index).
+        Reads only the manifest: listing letters or checking a duplicate loads no model."""
+        build = current_build(self.index_dir)
+        if build is None:
+            return []
+        current = self._searcher
+        if current is not None and current.index.path == build:
+            return list(current.index.manifest.letters)
+        try:
+            return list(read_manifest(build).letters)
+        except (UserError, OSError, ValueError):
+            log.warning("Cannot read the manifest of %s", build, exc_info=True)
+            return []
+
+    def draft_from_url(self, url: str) -> LetterDraft:
+        limits = FetchLimits(max_bytes=self.max_letter_bytes, timeout=self.settings.fetch_timeout,
+                             allow_private=self.settings.fetch_allow_private)
+        return from_url(url, self.entries(), limits)
+
+    def draft_from_bytes(self, data: bytes, original_name: str | None = None, url: str | None = None,
+                         requested_url: str | None = None) -> LetterDraft:
+        return draft(data, self.entries(), url=url, original_name=original_name, max_bytes=self.max_letter_bytes,
+                     requested_url=requested_url)
+
+    def add_letter(self, letter: LetterDraft) -> str:
+        """Store a draft in the letter store (no reindex); returns its stored file name."""
+        return store_draft(self.letter_store(), letter)
+
+    def find_letter(self, ref: str) -> LetterEntry | None:
+        return find(ref, self.entries())
+
+    def remove_letter(self, source: str) -> None:
+        """Remove a letter file (and its sidecar) from the store (no reindex)."""
+        self.letter_store().remove(source)

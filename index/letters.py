@@ -11,15 +11,14 @@ from pathlib import Path
 
 from index.dates import parse_date_value
 from index.dating import estimate_date
-from index.errors import UserError
+from index.letter_store import DirectoryLetterStore, LetterStore
 from index.metadata import extract_metadata, find_lbr
 from index.models import FileProblem, Letter
-from index.readers import PAGE_BREAK, READERS, BadLetter, parse_yaml_fields, sidecar_path
+from index.readers import PAGE_BREAK, READERS, BadLetter, parse_yaml_fields
 
 log = logging.getLogger(__name__)
 
 FRONT_MATTER_FIELDS = {"title", "date", "lbr", "kenmerk", "url"}
-PDF_SIZE_FACTOR = 10  # scans and images make PDFs far larger than their text
 
 
 @dataclass
@@ -49,38 +48,26 @@ def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "letter"
 
 
-def letter_files(letters_dir: Path) -> list[Path]:
-    if not letters_dir.is_dir():
-        raise UserError(
-            f"The letters directory {letters_dir} does not exist: create it and put the letters "
-            "(.md, .txt, .pdf, .html) in it, or pass --letters DIR."
-        )
-    files = []
-    for path in sorted(letters_dir.iterdir()):
-        if path.name.startswith(".") or path.stem.lower() == "readme":
-            continue
-        if path.suffix.lower() in READERS:
-            files.append(path)
-    return files
-
-
 def body_hash(body: str) -> str:
     return hashlib.sha256(" ".join(body.split()).encode()).hexdigest()
 
 
-def load_letters(letters_dir: Path, max_bytes: int = 5 * 1024 * 1024, known: dict[str, Known] | None = None) -> LoadResult:
-    """Load every letter file; bad files are skipped with a reason, the rest goes on.
+def load_letters(letters: Path | LetterStore, max_bytes: int = 5 * 1024 * 1024,
+                 known: dict[str, Known] | None = None) -> LoadResult:
+    """Load every letter of a letter store (a directory: LETTERS_DIR); bad files are skipped
+    with a reason, the rest goes on.
 
     `known` (file name -> what the previous build knows): a file whose bytes (and sidecar)
     hash the same is not parsed again but listed in `reused`."""
+    store = DirectoryLetterStore(letters, max_bytes) if isinstance(letters, Path) else letters
     result = LoadResult()
     by_body: dict[str, str] = {}
     by_lbr: dict[str, str] = {}
     used_ids: set[str] = set()
-    root = letters_dir.resolve()
-    for path in letter_files(letters_dir):
+    for stored in store.files():
+        path = Path(stored.name)
         try:
-            raw, sidecar_raw = read_letter_bytes(path, root, max_bytes)
+            raw, sidecar_raw = store.read(stored.name)
             content_hash = hashlib.sha256(raw + sidecar_raw).hexdigest()
             prior = (known or {}).get(path.name)
             if prior and prior.content_hash == content_hash:
@@ -119,27 +106,6 @@ def load_letters(letters_dir: Path, max_bytes: int = 5 * 1024 * 1024, known: dic
     return result
 
 
-def read_letter_bytes(path: Path, root: Path, max_bytes: int) -> tuple[bytes, bytes]:
-    """The file's bytes and its sidecar's (b"" if none), after the safety checks."""
-    resolved = path.resolve()
-    if path.is_symlink() and not resolved.exists():
-        raise BadLetter("broken symlink: the file it points to does not exist")
-    if not resolved.is_relative_to(root):
-        raise BadLetter("symlink to a file outside the letters directory; copy the file in instead")
-    if not resolved.is_file():
-        raise BadLetter("not a regular file (a folder?); only letter files belong here")
-    limit = max_bytes * PDF_SIZE_FACTOR if path.suffix.lower() == ".pdf" else max_bytes
-    size = resolved.stat().st_size
-    if size > limit:
-        raise BadLetter(f"{size / 1e6:.1f} MB is over the {limit / 1e6:.0f} MB limit for a letter")
-    try:
-        raw = resolved.read_bytes()
-    except OSError as exc:
-        raise BadLetter(f"cannot be read ({exc.strerror}); check the file's permissions") from None
-    sidecar_file = sidecar_path(path)
-    return raw, sidecar_file.read_bytes() if sidecar_file else b""
-
-
 def _date_field(value: object, label: str, warnings: list[str]):
     if value in (None, ""):
         return None
@@ -159,7 +125,7 @@ def parse_letter(path: Path, raw: bytes, sidecar_raw: bytes, content_hash: str, 
 
     sidecar = {}
     if sidecar_raw:
-        sidecar = parse_yaml_fields(sidecar_raw.decode("utf-8", "replace"), f"sidecar {sidecar_path(path).name}")
+        sidecar = parse_yaml_fields(sidecar_raw.decode("utf-8", "replace"), f"sidecar {path.stem}.yml")
     given = _given_fields(document.meta, sidecar, suffix)
     found = extract_metadata(body)
     sources: dict[str, str] = {}

@@ -123,8 +123,12 @@ def reflow(page: str) -> str:
 
 def read_html(raw: bytes) -> Document:
     import trafilatura
+    from trafilatura.deduplication import LRU_TEST
 
     text, warnings = decode_text(raw)
+    # trafilatura's deduplication remembers text across calls: a page read a second time in the
+    # same process (a preview, then the reindex) would come back empty. Per document only.
+    LRU_TEST.clear()
     body = trafilatura.extract(text, output_format="markdown", include_formatting=True, include_links=False,
                                include_tables=True, favor_recall=True, deduplicate=True)
     if not body or len(body.split()) < MIN_HTML_WORDS:  # a menu or a cookie banner is not a letter

@@ -12,6 +12,7 @@ import numpy as np
 from filelock import FileLock, Timeout
 
 from index.dates import dates_in
+from index.dating import calibrate
 from index.chunking import CHUNKER_VERSION, chunk_letter, index_text
 from index.embedding import Embedder, Progress
 from index.errors import UserError
@@ -141,6 +142,7 @@ def _reindex_locked(letters_dir, index_dir, embedder, progress, max_letter_bytes
             texts.append(text)
             chunks.append(StoredChunk(**chunk.model_dump(), embed_hash=hashlib.sha256(text.encode()).hexdigest(),
                                       dates=dates_in(chunk.text, letter.date, not letter.date_estimated)))
+    entries = calibrate(entries)  # number-dated letters placed between the dated ones
     current_ids = {e.id for e in entries}
     for old_id, old in old_letters.items():
         if old_id not in current_ids:

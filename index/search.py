@@ -29,10 +29,11 @@ CANDIDATES = 100
 TIE = 0.01  # cosines this close (for neighbours in rank) count as "about equally good"
 SAME_TOPIC = 0.012  # cosine this close to the best passage: the same topic
 LATEST_TOPIC = 0.025  # for "latest" questions, also this close if the letter shares the question's words
+FLOOR_HITS = 5  # the relevance floor is judged on this many of the best letters
 SPECIFIC_POOL = 8  # hits whose letters may answer the question's specifics…
 SPECIFIC_WINDOW = 0.05  # …beyond the top 3, when their cosine is this close to the best
-LATEST = re.compile(r"\b(laatste|meest recente|recentste|nieuwste|actuele|huidige|nu|latest|current|most recent|newest)\b",
-                    re.IGNORECASE)
+LATEST = re.compile(r"\b(laatste?|laatst|meest recente?|recentste|nieuwste|actuele|huidige|nu|op dit moment|momenteel|"
+                    r"latest|current|currently|most recent|newest|now)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ class Searcher:
             if event is not None:
                 hits, found = self._pin_chunk(event.chunk, hits, query), True
             else:
-                found = self._answers(hits[:3], question, floor)
+                found = self._answers(hits[:FLOOR_HITS], question, floor)
                 if found and self.config.specifics:
                     hits, missing = self._specifics(question, hits)
                     found = missing is None
@@ -131,8 +132,8 @@ class Searcher:
         wanted = asked(question, lang)
         if not hits or not (wanted.terms or wanted.periods):
             return hits, None
-        best = hits[0].cosine
-        pool = [h for i, h in enumerate(hits[:SPECIFIC_POOL]) if i < 3 or h.cosine >= best - SPECIFIC_WINDOW]
+        best = max(h.cosine for h in hits[:SPECIFIC_POOL])
+        pool = [h for i, h in enumerate(hits[:SPECIFIC_POOL]) if h.cosine >= best - SPECIFIC_WINDOW]
         candidates = [self._candidate(h) for h in pool]
         chosen = first_covering(wanted, candidates)
         if chosen is not None:
@@ -151,6 +152,7 @@ class Searcher:
             title=entry.title,
             letter="\n".join([entry.title] + [c.text for c in chunks]),
             letter_date=entry.date,
+            date_exact=not entry.date_estimated,
             passage_dates=stored.dates,
             letter_dates=[d for c in chunks for d in c.dates],
         )
@@ -186,6 +188,9 @@ class Searcher:
         if not window:
             return hits
         ordered = sorted(window, key=lambda h: (self._date(h) is not None, self._date(h) or dt.date.min), reverse=True)
+        if self._date(hits[0]) is None and hits[0] in window:
+            # the best match has no date at all: nothing says it is older, so it stays first
+            ordered = [hits[0]] + [h for h in ordered if h is not hits[0]]
         return ordered + [h for h in hits if h not in window]
 
     def _newer(self, hits: list[_Hit], floor: float) -> LetterRef | None:

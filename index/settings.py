@@ -36,6 +36,12 @@ class EngineSettings(BaseSettings):
         2000, validation_alias=AliasChoices("LEDENBOT_MAX_QUESTION_CHARS", "max_question_chars")
     )
     max_letter_mb: float = Field(5.0, validation_alias=AliasChoices("LEDENBOT_MAX_LETTER_MB", "max_letter_mb"))
+    fetch_allow_private: bool = Field(
+        False,
+        validation_alias=AliasChoices("LEDENBOT_FETCH_ALLOW_PRIVATE", "fetch_allow_private"),
+        description="let staff add letters from private/intranet addresses (off: only public web addresses)",
+    )
+    fetch_timeout: float = Field(20.0, validation_alias=AliasChoices("LEDENBOT_FETCH_TIMEOUT", "fetch_timeout"))
     ann_threshold: int = Field(
         ANN_THRESHOLD,
         validation_alias=AliasChoices("LEDENBOT_ANN_THRESHOLD", "ann_threshold"),

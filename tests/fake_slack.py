@@ -44,6 +44,7 @@ class FakeSlack:
         self.history: dict[str, list[dict]] = {}
         self.usergroups: dict[str, list[str]] = {}
         self.failures: dict[str, list[Failure]] = {}
+        self.files: dict[str, dict] = {}  # file id -> {"name", "data"}: uploads the bot may download
         self._ts = itertools.count(1)
         self._lock = threading.Condition()
         fake = self
@@ -54,6 +55,8 @@ class FakeSlack:
 
             def do_GET(self):
                 parsed = urllib.parse.urlparse(self.path)
+                if parsed.path.startswith("/files/"):
+                    return self._download(parsed.path.split("/")[2])
                 self._handle(parsed.path, dict(urllib.parse.parse_qsl(parsed.query)))
 
             def do_POST(self):
@@ -65,6 +68,20 @@ class FakeSlack:
                     params = dict(urllib.parse.parse_qsl(raw))
                 params.update(dict(urllib.parse.parse_qsl(parsed.query)))
                 self._handle(parsed.path, params)
+
+            def _download(self, file_id):
+                """url_private_download: only with the bot token, like Slack."""
+                with fake._lock:
+                    fake.calls.append(Call("file_download", {"id": file_id}, dict(self.headers)))
+                    fake._lock.notify_all()
+                file = fake.files.get(file_id)
+                authorized = (self.headers.get("Authorization") or "").startswith("Bearer xoxb-")
+                status, data = (200, file["data"]) if file and authorized else (404 if authorized else 403, b"")
+                self.send_response(status)
+                self.send_header("Content-Type", "application/octet-stream")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
 
             def _handle(self, path, params):
                 for key in JSON_FIELDS:
@@ -98,6 +115,12 @@ class FakeSlack:
         self.server.shutdown()
         self.server.server_close()
 
+    def upload(self, file_id: str, name: str, data: bytes) -> dict:
+        """Make a file downloadable; returns it as a file_share event lists it (id only: the
+        bot asks files.info for the rest)."""
+        self.files[file_id] = {"name": name, "data": data}
+        return {"id": file_id}
+
     def fail(self, method: str, *failures: Failure) -> None:
         self.failures.setdefault(method, []).extend(failures)
 
@@ -127,6 +150,13 @@ class FakeSlack:
         if method == "conversations.history":
             messages = list(reversed(self.history.get(params.get("channel"), [])))
             return {"ok": True, "messages": messages, "has_more": False}
+        if method == "files.info":
+            file = self.files.get(params.get("file"))
+            if file is None:
+                return {"ok": False, "error": "file_not_found"}
+            port = self.server.server_port
+            return {"ok": True, "file": {"id": params["file"], "name": file["name"], "size": len(file["data"]),
+                                         "url_private_download": f"http://127.0.0.1:{port}/files/{params['file']}/download"}}
         if method == "usergroups.users.list":
             return {"ok": True, "users": self.usergroups.get(params.get("usergroup"), [])}
         return {"ok": True}

@@ -17,8 +17,10 @@ def _term(word: str) -> Term:
 @pytest.mark.parametrize("question, text, head", [
     ("Wat kost de cao 2013-2015?", "2013-2015", "cao"),
     ("Wat levert de voorjaarsnota van 2025 op?", "2025", "voorjaarsnota"),
-    ("Waar is de ALV in juni 2024?", "juni 2024", None),
-    ("Hoe groot is het ravijn in 2026?", "2026", None),
+    ("Waar is de ALV in juni 2024?", "juni 2024", "ALV"),
+    ("Hoe groot is het ravijn in 2026?", "2026", "ravijn"),
+    ("Krijgen we in 2025 minder geld?", "2025", None),
+    ("Wat kwam er uit het BOFv op 15 maart?", "15 maart", "BOFv"),
     ("What happened at the ALV of 26 June 2024?", "26 June 2024", "ALV"),
 ])
 def test_periods_in_questions(question, text, head):

@@ -64,8 +64,29 @@ def test_a_fresh_engine_on_an_empty_disk_serves_the_published_build_without_embe
     answer = fresh.ask("Wanneer is het volgende BOFv?")
     assert answer.found and answer.passages[0].letter.id == "bofv"
     assert fresh.reindex().chunks_embedded == 0  # every vector came from the database
-    add_new_letter(letters)
+    add_new_letter(letters, database_url)
     assert fresh.reindex().chunks_embedded == 1
     assert first.refresh() and first.ask("hondenbelasting afschaffen").passages[0].letter.id == "hondenbelasting"
     with psycopg.connect(database_url) as conn:  # old builds are pruned: the current one and one before
         assert conn.execute("SELECT count(*) FROM builds").fetchone()[0] == 2
+
+
+def test_the_database_letter_store_keeps_the_directory_contract(tmp_path, database_url):
+    from index.db_letter_store import DatabaseLetterStore
+    from index.letter_store import DirectoryLetterStore
+
+    database = connect(database_url)
+    migrate(database)
+    store = DatabaseLetterStore(database)
+    letters = small_letters(tmp_path / "letters")
+    (letters / "alv.yml").write_text("url: https://vng.nl/brieven/alv-2024\n")
+    assert store.seed_from(DirectoryLetterStore(letters)) == 2
+    assert store.seed_from(DirectoryLetterStore(letters)) == 0  # only an empty store is seeded
+    assert [f.name for f in store.files()] == ["alv.md", "bofv.md"]
+    data, sidecar = store.read("alv.md")
+    assert data == (letters / "alv.md").read_bytes() and b"alv-2024" in sidecar
+    name = store.add("alv.md", b"Tweede brief over de ALV.", {"title": "ALV 2025", "url": ""})
+    assert name == "alv-2.md" and store.read(name) == (b"Tweede brief over de ALV.", b"title: ALV 2025\n")
+    store.remove("alv.md")
+    assert [f.name for f in store.files()] == ["alv-2.md", "bofv.md"]
+    assert store.seed_from(DirectoryLetterStore(letters)) == 0  # a removed letter does not come back

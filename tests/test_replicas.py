@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 
 from conftest import CACHE, make_engine, write_letter
+from index.database import connect
+from index.db_letter_store import DatabaseLetterStore
 from fake_slack import FakeSlack, command_body, event_body, post
 from pg_server import PostgresServer
 from test_serve import LEDENBOT, free_port
@@ -38,10 +40,17 @@ def small_letters(directory: Path) -> Path:
     return directory
 
 
-def add_new_letter(letters: Path) -> None:
-    write_letter(letters, "hondenbelasting.md", "Afschaffing hondenbelasting",
-                 "Het kabinet wil dat gemeenten de hondenbelasting per 1 januari 2026 afschaffen. De VNG vraagt "
-                 "compensatie voor de gemiste inkomsten.", date="2024-10-01", lbr="Lbr. 24/060", url=NEW_URL)
+def add_new_letter(letters: Path, database_url: str | None = None) -> None:
+    """Into the letters directory, or (with a database) into the database's letter store,
+    which is where every replica's reindex reads from."""
+    path = write_letter(letters, "hondenbelasting.md", "Afschaffing hondenbelasting",
+                        "Het kabinet wil dat gemeenten de hondenbelasting per 1 januari 2026 afschaffen. De VNG "
+                        "vraagt compensatie voor de gemiste inkomsten.", date="2024-10-01", lbr="Lbr. 24/060",
+                        url=NEW_URL)
+    if database_url:
+        database = connect(database_url)
+        DatabaseLetterStore(database).add(path.name, path.read_bytes(), {})
+        database.close()
 
 
 class Replica:
@@ -55,7 +64,7 @@ class Replica:
         self.lines: list[str] = []
         environment = {
             **os.environ, "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake.url,
-            "DATABASE_URL": database_url, "LETTERS_DIR": str(letters), "INDEX_DIR": str(tmp / name / "index"),
+            "DATABASE_URL": database_url, "LETTERS_DIR": str(tmp / name / "letters"), "INDEX_DIR": str(tmp / name / "index"),
             "LEDENBOT_STATE_DIR": str(tmp / name / "state"), "LEDENBOT_CACHE_DIR": str(CACHE),
             "LEDENBOT_ANNOUNCE_CHANNEL": "CANNOUNCE", "LEDENBOT_STAFF": "USTAFF", "PORT": str(self.port),
             "LEDENBOT_WATCH_SECONDS": "1", **env,
@@ -132,7 +141,7 @@ def cluster(tmp_path, embedder, database_url):
         replicas.append(replica)
         return replica
 
-    yield start, fake, letters
+    yield start, fake, letters, database_url
     for replica in replicas:
         replica.stop()
     fake.close()
@@ -143,7 +152,7 @@ def general_posts(fake: FakeSlack) -> list[dict]:
 
 
 def test_two_replicas_answer_an_event_once_and_announce_a_new_letter_once(cluster):
-    start, fake, letters = cluster
+    start, fake, letters, database_url = cluster
     a, b = start("a"), start("b")
     for replica in (a, b):  # both start on an empty disk: the index comes from the database
         assert replica.wait_ready()["database"] == "ok"
@@ -161,7 +170,7 @@ def test_two_replicas_answer_an_event_once_and_announce_a_new_letter_once(cluste
     assert len(general_posts(fake)) == 1
 
     # A letter added and reindexed through one replica: announced once, answered by both.
-    add_new_letter(letters)
+    add_new_letter(letters, database_url)
     a.command("/ledenbrief-reindex")
     report = next(p for p in fake.wait_for("chat.postMessage", 2, timeout=120) if p["channel"] == "CGENERAL"
                   and "Herindexering klaar" in p["text"])
@@ -204,10 +213,10 @@ def test_two_replicas_answer_an_event_once_and_announce_a_new_letter_once(cluste
 
 
 def test_a_replica_killed_mid_reindex_leaves_the_other_serving_and_a_later_reindex_works(cluster):
-    start, fake, letters = cluster
+    start, fake, letters, database_url = cluster
     doomed, survivor = start("doomed", LEDENBOT_FAULTPOINT="embedding"), start("survivor")
     doomed.wait_ready(), survivor.wait_ready()
-    add_new_letter(letters)
+    add_new_letter(letters, database_url)
     doomed.command("/ledenbrief-reindex")
     doomed.wait_output("faultpoint embedding", timeout=120)
     survivor.command("/ledenbrief-reindex")  # told that one runs (on the other replica)
