@@ -212,9 +212,9 @@ def _peak_rss_mb(code: str) -> float:
 
 
 def relabelled(index: Path, old_info, dest: Path) -> Path:
-    """A copy of an index that says the torch path built it. fp32 ONNX and torch give the same
-    vectors (tests/test_onnx_encoder.py), and memory and start-up do not depend on who
-    computed them: this spares building 5,000 letters twice."""
+    """A copy of an index that says the torch path built it: memory and start-up do not depend
+    on which encoder computed the vectors (the same shape either way), and this spares building
+    5,000 letters twice."""
     build = current_build(index)
     target = builds_dir(dest) / build.name
     shutil.copytree(build, target)

@@ -24,7 +24,9 @@ Progress = Callable[[int, int], None]
 
 
 ENCODERS = ("onnx-fp32", "onnx-int8", "torch")
-DEFAULT_ENCODER = "onnx-fp32"
+# int8 because it measured no loss on the dev set (hit@3 0.987, MRR@10 0.981 as fp32 and
+# torch) at lower memory and faster reindexing; fp32 gives exactly the torch vectors.
+DEFAULT_ENCODER = "onnx-int8"
 
 
 class ModelInfo(BaseModel):
