@@ -114,11 +114,15 @@ class OnnxEncoder:
         self.tokenizer.enable_truncation(MAX_TOKENS)
         self.tokenizer.enable_padding(pad_id=self.tokenizer.token_to_id("<pad>"), pad_token="<pad>")
         self.prompts = dict(E5_PROMPTS)
+        # int8 quantizes activations with one scale per call: in a batch, a text's vector would
+        # depend on its neighbours. One text per call keeps each vector a function of its text.
+        self.max_batch = 1 if precision == "int8" else None
         self.dim = int(self.session.get_outputs()[0].shape[-1] or 384)
 
     def encode(self, texts: Sequence[str], batch_size: int = 32, normalize_embeddings: bool = True,
                prompt: str = "", **_ignored) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        batch_size = min(batch_size, self.max_batch or batch_size)
         for start in range(0, len(texts), batch_size):
             batch = [prompt + t for t in texts[start : start + batch_size]]
             out[start : start + len(batch)] = self._embed(batch, normalize_embeddings)
