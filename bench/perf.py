@@ -1,18 +1,21 @@
 """Speed and memory, each figure as a ratio against a baseline measured in the same run.
 
-    .venv/bin/python bench/perf.py --quick     # < 3 minutes: N = 100 letters
+    .venv/bin/python bench/perf.py --quick     # a few minutes: N = 100 letters
     .venv/bin/python bench/perf.py             # full: N = 100, 1,000 and 5,000 letters
 
-Figures: query latency (full `ask` path vs bare `model.encode_query`), scale (query time,
-FAISS time and index size vs N; exact vs HNSW search up to 200k passages), reindex throughput
-(vs raw `encode_document` on the same passages), incremental add of one letter (vs indexing it
-alone), peak memory (serving vs model alone) and cold start (vs loading the model and
-embedding one question). Written to bench/results/perf.json.
+Old vs new encoder (the same built-in weights through sentence-transformers/torch, and
+through onnxruntime, the default): query encode time, dev-set quality per file in
+tests/eval/, full reindex throughput, peak memory serving and `ledenbot ask` cold start.
+Then, on the default encoder: query latency (full `ask` path vs bare `encode_query`), scale
+(query time, FAISS time and index size vs N; exact vs HNSW search up to 200k passages),
+reindex throughput vs raw `encode_document`, incremental add of one letter (vs indexing it
+alone). Written to bench/results/perf.json.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -29,11 +32,13 @@ from synth import write_synthetic_letters
 from bot.cli import render_card
 from index.api import Engine
 from index.chunking import index_text
-from index.evaluate import read_questions
+from index.embedding import Embedder
+from index.evaluate import evaluate, read_questions
 from index.settings import EngineSettings
-from index.store import HNSW_EF_SEARCH, HNSW_NEIGHBOURS, current_build, load_index
+from index.store import HNSW_EF_SEARCH, HNSW_NEIGHBOURS, MANIFEST, builds_dir, current_build, load_index
 
 QUESTIONS = REPO / "tests" / "eval" / "questions.jsonl"
+OLD = "torch"  # the encoder before onnxruntime: sentence-transformers on the same weights
 PYTHON = sys.executable
 LEDENBOT = str(Path(sys.executable).parent / "ledenbot")
 
@@ -46,6 +51,37 @@ def questions(n: int = 105) -> list[str]:
 
 def engine_for(letters: Path, index: Path, embedder=None) -> Engine:
     return Engine(EngineSettings(letters_dir=letters, index_dir=index), embedder=embedder)
+
+
+def encoder_speed(old: Embedder, new: Embedder, qs: list[str], figures: Figures) -> None:
+    """One question at a time, as the bot gets them. The encoders take turns in blocks of ten
+    questions, so drift of a shared machine hits both alike; the first call of each block is
+    not timed, so neither pays for the other's worker threads still spinning."""
+    t_old, t_new = [], []
+    for start in range(0, len(qs), 10):
+        block = qs[start : start + 10]
+        for encoder, times in ((old, t_old), (new, t_new)):
+            encoder.encode_queries(block[:1])
+            for q in block:
+                t, _ = timed(encoder.encode_queries, [q])
+                times.append(t)
+    figures.add(f"query encode p50 ({new.info.id})", percentile(t_new, 50) * 1000, "ms",
+                percentile(t_old, 50) * 1000, "torch path", goal="≤ 0.4×")
+
+
+def quality(old: Engine, new: Engine, figures: Figures) -> dict:
+    """hit@3 and MRR@10 of both encoders on every dev-set file (including held-out ones)."""
+    rows = {}
+    for path in sorted((REPO / "tests" / "eval").glob("*.jsonl")):
+        qs = read_questions(path)
+        before = evaluate(qs, lambda q: old.ask(q, k=10)).overall
+        after = evaluate(qs, lambda q: new.ask(q, k=10)).overall
+        rows[path.name] = {"old": before.model_dump(), "new": after.model_dump()}
+        for metric in ("hit3", "mrr10"):
+            delta = getattr(after, metric) - getattr(before, metric)
+            figures.add(f"{path.name}: {metric} new − old ({getattr(before, metric):.3f} → {getattr(after, metric):.3f})",
+                        delta, "", goal="≥ −0.01")
+    return rows
 
 
 def query_latency(engine: Engine, qs: list[str], figures: Figures) -> float:
@@ -101,18 +137,28 @@ def scale(engine: Engine, ns: list[int], tmp: Path, qs: list[str], floor_ms: flo
     return built
 
 
-def throughput(engine: Engine, build: tuple, figures: Figures) -> None:
-    scaled, _, index, t_build, report = build
+def throughput(engine: Engine, old: Embedder, build: tuple, tmp: Path, figures: Figures) -> None:
+    scaled, letters, index, t_build, report = build
     loaded = load_index(index)
     titles = {e.id: e.title for e in loaded.manifest.letters}
     texts = [index_text(titles[c.letter_id], c) for c in loaded.manifest.chunks]
     t_raw, _ = timed(engine.embedder.model.encode_document, texts, batch_size=engine.embedder.batch_size)
-    figures.add("reindex throughput (full build)", report.chunks_embedded / t_build, "passages/s",
+    new_rate = report.chunks_embedded / t_build
+    figures.add("reindex throughput (full build)", new_rate, "passages/s",
                 len(texts) / t_raw, "raw encode_document", goal="≥ 0.9×")
+    t_old, old_report = timed(engine_for(letters, tmp / "index-torch-throughput", old).reindex)
+    figures.add("reindex throughput (full build) vs torch path", new_rate, "passages/s",
+                old_report.chunks_embedded / t_old, "torch path", goal="≥ 2.5×")
 
 
 def incremental(engine: Engine, build: tuple, tmp: Path, figures: Figures) -> None:
     scaled, letters, index, _, _ = build
+    # Steady state: the letters were there at an earlier reindex, which recorded their size and
+    # mtime (files modified within 2 s of a build are hashed again next time, see letters.py).
+    time.sleep(2.1)
+    t_noop, noop = timed(scaled.reindex)
+    assert noop.chunks_embedded == 0
+    figures.add(f"reindex with nothing changed ({noop.letters} letters)", t_noop * 1000, "ms")
     alone_dir = tmp / "alone"
     write_synthetic_letters(alone_dir, 1, seed=99)
     new_letter = next(alone_dir.iterdir())
@@ -158,26 +204,56 @@ def ann_crossover(engine: Engine, build: tuple, sizes: list[int], qs: list[str],
 
 
 def _peak_rss_mb(code: str) -> float:
-    out = subprocess.run([PYTHON, "-c", code + "\nimport resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"],
-                         capture_output=True, text=True, check=True, cwd=REPO)
+    # VmHWM, not getrusage: ru_maxrss survives fork+exec, so a child of this (large) process
+    # would report the parent's size; VmHWM belongs to the child's own address space.
+    report = "\nimport re; print(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1))"
+    out = subprocess.run([PYTHON, "-c", code + report], capture_output=True, text=True, check=True, cwd=REPO)
     return int(out.stdout.strip().splitlines()[-1]) / 1024
 
 
-def memory(index: Path, figures: Figures) -> None:
+def relabelled(index: Path, old_info, dest: Path) -> Path:
+    """A copy of an index that says the torch path built it: memory and start-up do not depend
+    on which encoder computed the vectors (the same shape either way), and this spares building
+    5,000 letters twice."""
+    build = current_build(index)
+    target = builds_dir(dest) / build.name
+    shutil.copytree(build, target)
+    manifest = json.loads((target / MANIFEST).read_text())
+    manifest["model"] = old_info.model_dump()
+    (target / MANIFEST).write_text(json.dumps(manifest))
+    (dest / "CURRENT").write_text(build.name + "\n")
+    return dest
+
+
+def _env(encoder: str) -> dict:
+    return {**os.environ, "LEDENBOT_ENCODER": encoder}
+
+
+def memory(index: Path, old_index: Path, new: Embedder, figures: Figures) -> None:
     model_only = _peak_rss_mb("from index.embedding import Embedder\nfrom index.settings import EngineSettings\n"
                               "e = Embedder.load(None, EngineSettings().cache_dir)\ne.encode_queries(['Wanneer is het volgende BOFv?'])")
-    serving = _peak_rss_mb(f"from pathlib import Path\nfrom index.api import Engine\nfrom index.settings import EngineSettings\n"
-                           f"e = Engine(EngineSettings(index_dir=Path({str(index)!r})))\ne.ask('Wanneer is het volgende BOFv?')")
+    serve = ("from pathlib import Path\nfrom index.api import Engine\nfrom index.settings import EngineSettings\n"
+             "e = Engine(EngineSettings(index_dir=Path({!r})))\ne.ask('Wanneer is het volgende BOFv?')")
+    serving = _peak_rss_mb(serve.format(str(index)))
     figures.add("peak RSS serving (index loaded, one answer)", serving, "MB", model_only, "model alone")
+    os.environ["LEDENBOT_ENCODER"] = OLD
+    try:
+        serving_old = _peak_rss_mb(serve.format(str(old_index)))
+    finally:
+        os.environ.pop("LEDENBOT_ENCODER")
+    figures.add(f"peak RSS serving, {new.info.id}", serving, "MB", serving_old, "torch path", goal="≤ 0.6×")
 
 
-def cold_start(index: Path, figures: Figures) -> None:
+def cold_start(index: Path, old_index: Path, figures: Figures) -> None:
     t_base, _ = timed(subprocess.run, [PYTHON, "-c", "from index.embedding import Embedder\nfrom index.settings import EngineSettings\n"
                                        "Embedder.load(None, EngineSettings().cache_dir).encode_queries(['x'])"],
                       check=True, capture_output=True, cwd=REPO)
-    t_cli, _ = timed(subprocess.run, [LEDENBOT, "ask", "--index", str(index), "Wanneer is het volgende BOFv?"],
-                     check=True, capture_output=True, cwd=REPO)
+    ask = "Wanneer is het volgende BOFv?"
+    t_cli, _ = timed(subprocess.run, [LEDENBOT, "ask", "--index", str(index), ask], check=True, capture_output=True, cwd=REPO)
     figures.add("cold start to first answer (ledenbot ask)", t_cli, "s", t_base, "load model + embed one question")
+    t_old, _ = timed(subprocess.run, [LEDENBOT, "ask", "--index", str(old_index), ask], check=True, capture_output=True,
+                     cwd=REPO, env=_env(OLD))
+    figures.add("cold start to first answer (ledenbot ask) vs torch path", t_cli, "s", t_old, "torch path", goal="≤ 0.3×")
 
 
 def main() -> int:
@@ -195,17 +271,25 @@ def main() -> int:
         tmp = Path(tmp_name)
         engine = engine_for(REPO / "letters", tmp / "index")
         engine.reindex()
+        old = Embedder.load(None, engine.settings.cache_dir, encoder=OLD)
+        old_engine = engine_for(REPO / "letters", tmp / "index-torch", old)
+        old_engine.reindex()
         qs = questions()
+        encoder_speed(old, engine.embedder, qs, figures)
+        dev = quality(old_engine, engine, figures)
         floor_ms = query_latency(engine, qs, figures)
         built = scale(engine, ns, tmp, qs, floor_ms, figures)
         largest = built[max(built)]
-        throughput(engine, built[max(n for n in built if n <= 1000)], figures)
+        throughput(engine, old, built[max(n for n in built if n <= 1000)], tmp, figures)
+        old_info = old.info
+        del old, old_engine  # the old encoder's memory is not the new one's to carry
         rows = ann_crossover(engine, largest, ann_sizes, qs, floor_ms, figures)
-        memory(largest[2], figures)
-        cold_start(largest[2], figures)
+        old_index = relabelled(largest[2], old_info, tmp / "index-relabelled")
+        memory(largest[2], old_index, engine.embedder, figures)
+        cold_start(largest[2], old_index, figures)
         incremental(engine, built[max(n for n in built if n <= 1000)], tmp, figures)
     figures.add("benchmark wall time", time.perf_counter() - started, "s")
-    figures.write({"ann": rows})
+    figures.write({"ann": rows, "quality": dev})
     return 0
 
 

@@ -197,6 +197,15 @@ class Coverage:
         return any(Coverage(sentence, sentences=False)._compound(word, depth=2)
                    for sentence in split_sentences(self._sentences))
 
+    def category(self, term: Term) -> bool:
+        """Only the category of a compound is there: "verkiezingen" of "herindelingsverkiezingen"
+        in "raadsverkiezingen". Half a match: enough only beside fully covered terms."""
+        word = term.text.lower()
+        parts = [p for p in word.split("-") if p]
+        if len(parts) > 1:
+            return self._has(parts[-1])
+        return any(len(word) - i >= 5 and self._has(word[i:]) for i in range(3, len(word) - 4))
+
     def _spelled_out(self, acronym: str) -> bool:
         """'BOFv' as 'Bestuurlijk Overleg Financiële verhoudingen': consecutive content words,
         the first capitalized, whose initials spell it."""
@@ -315,6 +324,8 @@ def uncovered(question: Asked, candidate: Candidate) -> tuple[list[Term], list[P
     for text, dates in ((candidate.passage, candidate.passage_dates), (candidate.letter, candidate.letter_dates)):
         words = Coverage(text)
         terms = [t for t in question.terms if not words.term(t)]
+        if len(question.terms) >= 2 and len(terms) == 1 and words.category(terms[0]):
+            terms = []  # every other specific is there, and the rest of this one
         periods = [p for p in question.periods if not covers_period(p, candidate.letter_date, dates, text, candidate.title,
                                                                   candidate.date_exact)]
         if not terms and not periods:

@@ -81,7 +81,8 @@ class Engine:
     def embedder(self) -> Embedder:
         with self._lock:
             if self._embedder is None:
-                self._embedder = Embedder.load(self.settings.embedding_model, self.settings.cache_dir)
+                self._embedder = Embedder.load(self.settings.embedding_model, self.settings.cache_dir,
+                                                self.settings.encoder)
             return self._embedder
 
     @property

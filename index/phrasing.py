@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 
 from index.dates import format_dutch, format_english
 from index.events import dutch_article

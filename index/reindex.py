@@ -20,7 +20,7 @@ from index.faults import faultpoint
 from index.letters import Known, load_letters
 from index.lexical import LexicalIndex
 from index.models import LetterRef, ReindexReport
-from index.store import ANN_THRESHOLD, LetterEntry, LoadedIndex, Manifest, StoredChunk, load_index, write_build
+from index.store import ANN_THRESHOLD, BM25_DIR, LetterEntry, LoadedIndex, Manifest, StoredChunk, load_index, write_build
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ def _known_files(previous: LoadedIndex | None) -> dict[str, Known]:
     if previous is None or previous.manifest.chunker != CHUNKER_VERSION:
         return {}
     return {e.source: Known(id=e.id, content_hash=e.content_hash, body_hash=e.body_hash, lbr=e.lbr,
-                            warnings=list(e.warnings))
+                            warnings=list(e.warnings), stamp=e.stamp)
             for e in previous.manifest.letters if e.body_hash}
 
 
@@ -112,7 +112,7 @@ def _reindex_locked(letters_dir, index_dir, embedder, progress, max_letter_bytes
         if letter is None:  # unchanged file: its passages, dates and vectors carry over as they are
             report.unchanged += 1
             old_chunks = previous.manifest.chunks[old.chunk_start : old.chunk_start + old.chunk_count]
-            entries.append(old.model_copy(update={"chunk_start": len(chunks)}))
+            entries.append(old.model_copy(update={"chunk_start": len(chunks), "stamp": loaded.stamps[letter_id]}))
             chunks.extend(old_chunks)
             texts.extend(index_text(old.title, c) for c in old_chunks)
             continue
@@ -131,6 +131,7 @@ def _reindex_locked(letters_dir, index_dir, embedder, progress, max_letter_bytes
                 source=letter.source,
                 content_hash=letter.content_hash,
                 body_hash=loaded.body_hashes[letter_id],
+                stamp=loaded.stamps[letter_id],
                 warnings=loaded.file_warnings.get(letter_id, []),
                 field_sources=letter.field_sources,
                 chunk_start=len(chunks),
@@ -173,7 +174,9 @@ def _reindex_locked(letters_dir, index_dir, embedder, progress, max_letter_bytes
         letters=entries,
         chunks=chunks,
     )
-    publish(index_dir, manifest, vectors, LexicalIndex.build(texts), ann_threshold)
+    reuse = LexicalIndex.saved_tokens(previous.path / BM25_DIR) if previous else {}
+    lexical = LexicalIndex.build(texts, keys=[c.embed_hash for c in chunks], reuse=reuse)
+    publish(index_dir, manifest, vectors, lexical, ann_threshold)
     log.info(
         "Reindexed: %d added, %d changed, %d removed, %d unchanged; %d of %d passages embedded",
         report.added, report.changed, report.removed, report.unchanged, report.chunks_embedded, report.chunks,

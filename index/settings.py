@@ -22,6 +22,11 @@ class EngineSettings(BaseSettings):
         validation_alias=AliasChoices("EMBEDDING_MODEL", "embedding_model"),
         description="sentence-transformers id or path; empty = built-in offline multilingual-e5-small",
     )
+    encoder: str | None = Field(
+        None,
+        validation_alias=AliasChoices("LEDENBOT_ENCODER", "encoder"),
+        description="how the built-in model runs: onnx-fp32 (default), onnx-int8 or torch",
+    )
     letters_dir: Path = Field(Path("letters"), validation_alias=AliasChoices("LETTERS_DIR", "letters_dir"))
     index_dir: Path = Field(Path(".ledenbot/index"), validation_alias=AliasChoices("INDEX_DIR", "index_dir"))
     cache_dir: Path = Field(
@@ -54,7 +59,7 @@ class EngineSettings(BaseSettings):
         description="postgresql://…: letters, builds and bot state in PostgreSQL (shared by replicas)",
     )
 
-    @field_validator("embedding_model", "database_url", mode="before")
+    @field_validator("embedding_model", "encoder", "database_url", mode="before")
     @classmethod
     def _empty_is_default(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

@@ -41,6 +41,7 @@ class LetterEntry(LetterRef):
     source: str
     content_hash: str
     body_hash: str = ""
+    stamp: str = ""  # size/mtime of the file when read (index.letters.file_stamp)
     warnings: tuple[str, ...] = ()
     field_sources: dict[str, str] = {}  # where title, date, lbr, kenmerk and url came from
     chunk_start: int

@@ -117,3 +117,9 @@ def test_latest_uses_estimated_dates(domain_engine):
 def test_signature_blocks_are_never_the_answer(domain_engine):
     answer = domain_engine.ask("Wie is mr J.P. Wolters, de algemeen directeur?")
     assert all("Met vriendelijke groet" not in p.text and "Wolters" not in p.text for p in answer.passages)
+
+
+def test_half_a_compound_counts_only_beside_fully_covered_terms():
+    text = Coverage("Na de raadsverkiezingen zijn er nieuwe benoemingen gedaan.")
+    assert not text.term(_term("herindelingsverkiezingen")) and text.category(_term("herindelingsverkiezingen"))
+    assert not Coverage("Het gemeentefonds groeit.").category(_term("warmtebon"))

