@@ -30,7 +30,10 @@ class DatabaseLetterStore:
 
     def files(self) -> list[StoredFile]:
         rows = self.db.execute("SELECT name, octet_length(data), mtime FROM letters ORDER BY name")[1]
-        return [StoredFile(name=r[0], size=r[1], mtime=r[2]) for r in rows if Path(r[0]).suffix.lower() in READERS]
+        # A row is never updated (re-adding a name is a new row with a new time): name + time
+        # + size is a version, so an unchanged letter's bytes need not be read by a reindex.
+        return [StoredFile(name=r[0], size=r[1], mtime=r[2], stamp=f"db:{r[2]!r}:{r[1]}")
+                for r in rows if Path(r[0]).suffix.lower() in READERS]
 
     def read(self, name: str) -> tuple[bytes, bytes]:
         rows = self.db.execute("SELECT data, sidecar FROM letters WHERE name = ?", (name,))[1]
