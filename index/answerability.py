@@ -202,6 +202,8 @@ class Coverage:
         in "raadsverkiezingen". Half a match: enough only beside fully covered terms."""
         word = term.text.lower()
         parts = [p for p in word.split("-") if p]
+        if _is_time(word):
+            return False
         if len(parts) > 1:
             return self._has(parts[-1])
         return any(len(word) - i >= 5 and self._has(word[i:]) for i in range(3, len(word) - 4))
@@ -276,6 +278,18 @@ def covers_edition(period: Period, letter_date: dt.date | None, title: str, text
         if not ranged and any(_in(period, d) for _, _, d in mentioned_dates(sentence, letter_date, exact)):
             return True
     return False
+
+
+_SEASONS = ("voorjaar", "najaar", "zomer", "winter", "lente", "herfst", "jaar", "kwartaal", "spring", "autumn")
+
+
+_TIMES = tuple(m for m in MONTHS if len(m) > 3) + ("mei", "may") + _SEASONS
+
+
+def _is_time(word: str) -> bool:
+    """Starts with a month or season: what tells one edition from another
+    ("septembercirculaire" is not the meicirculaire, "najaars-ALV" not the ALV in June)."""
+    return word.startswith(_TIMES)
 
 
 def _specific_rest(covered: str, rest: str) -> bool:

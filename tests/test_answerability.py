@@ -123,3 +123,6 @@ def test_half_a_compound_counts_only_beside_fully_covered_terms():
     text = Coverage("Na de raadsverkiezingen zijn er nieuwe benoemingen gedaan.")
     assert not text.term(_term("herindelingsverkiezingen")) and text.category(_term("herindelingsverkiezingen"))
     assert not Coverage("Het gemeentefonds groeit.").category(_term("warmtebon"))
+    # …but another edition is not half of one: the month or season is what is asked
+    assert not Coverage("De meicirculaire is uit.").category(_term("septembercirculaire"))
+    assert not Coverage("De ALV is in juni.").category(_term("najaars-ALV"))
