@@ -117,7 +117,7 @@ def notice(text: str) -> tuple[list[dict], str]:
 
 def announcement(letter: LetterRef, opening: str) -> tuple[list[dict], str]:
     header = " · ".join(p for p in [letter.lbr, letter.title] if p)
-    date = format_dutch(letter.date) if letter.date else None
+    date = letter.date_label()  # "mei 2024 (datum geschat)" for an estimate, never a made-up day
     body = escape(opening) if opening else ""
     blocks: list[dict] = [
         {"type": "header", "text": {"type": "plain_text", "text": _clip(header, HEADER_LIMIT)}},
