@@ -15,141 +15,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
-from index.dates import DAY_MONTH, MONTHS, _MONTH_ALT, _safe_date, mentioned_dates
+from index.asked import _ACRONYM, _WORD, YEARLESS, Asked, Period, Term, _zipf
+from index.dates import DAY_MONTH, MONTHS, _MONTH_ALT, mentioned_dates
 from index.lexical import STOPWORDS, tokenize
 from index.sentences import split_sentences
 
-# Zipf frequency (wordfreq, general Dutch) below which a question word is distinctive:
-# domain compounds and names sit at 0–3, everyday words at 4–6. Fitted on the dev half.
-RARE_ZIPF = 3.3
 EVERYDAY_ZIPF = 4.25  # a compound part this common carries no specifics of its own…
 SPECIFIC_ZIPF = 4.0  # …when the other part is at most this common ("ventilatie" in "ventilatiegelden")
-_WORD = re.compile(r"[\w][\w'’-]*", re.UNICODE)
-_ACRONYM = re.compile(r"^[A-Z][A-Za-z]*[A-Z][A-Za-z]*$")
 _LINKS = ("s", "e", "en", "-")
-# Roles: a question about who holds one ("de nieuwe voorzitter van …") is answered only by a
-# passage that names the role, however common the word.
-ROLES = frozenset("voorzitter vicevoorzitter minister staatssecretaris directeur burgemeester wethouder informateur "
-                  "formateur opvolger secretaris penningmeester ombudsman commissaris functie chair director mayor "
-                  "alderman successor".split())
-# Words that are rare in general Dutch but say nothing about what is asked (recency words
-# are handled by the "latest" ranking).
-_NEUTRAL = set(tokenize("ledenbrief ledenbrieven brief vng gemeente gemeenten wanneer laatste recentste nieuwste "
-                        "meest recente actuele huidige latest newest recent current"))
-HEAD_ZIPF = 4.0  # "cao 2026" is an edition; "richting 2026" or "meldde … in 2022" are not
-YEARLESS = 2000  # stands for "any year" in a day asked without one (a leap year: 29 February exists)  # "richting 2026" is a direction, "cao 2026" an edition
-
-_YEAR_RANGE = re.compile(r"\b((?:19|20)\d{2})\s*(?:-|–|/|t/m|tot(?: en met)?)\s*((?:19|20)\d{2})\b")
-_MONTH_YEAR = re.compile(rf"\b({_MONTH_ALT})\.?\s+((?:19|20)\d{{2}})\b", re.IGNORECASE)
-_DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH_ALT})\.?\s+((?:19|20)\d{{2}})\b", re.IGNORECASE)
-_YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
-
-
-@dataclass(frozen=True)
-class Term:
-    text: str  # as the member wrote it
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
-class Period:
-    text: str  # as the member wrote it: "2025", "juni 2024", "2013-2015"
-    first: dt.date
-    last: dt.date
-    start: int
-    end: int
-    years: tuple[int, ...]  # the years whose literal mention covers it
-    head: str | None = None  # the edition it names: "voorjaarsnota" in "de voorjaarsnota van 2025"
-
-
-@dataclass(frozen=True)
-class Asked:
-    terms: tuple[Term, ...]
-    periods: tuple[Period, ...]
-
-
-@lru_cache(maxsize=4096)
-def _zipf(word: str, lang: str) -> float:
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, lang)
-
-
-HEAD_LOOKBACK = 4  # words before a period in which to look for what it is the period of
-
-
-def _head(question: str, start: int, lang: str) -> str | None:
-    """The thing a period is of: "voorjaarsnota" in "de voorjaarsnota van 2025", "ALV" in
-    "de ALV in juni 2024": the nearest content word before it, if that is a distinctive one.
-    None for free-standing periods ("krijgen we in 2025 …", "richting 2026")."""
-    before = re.split(r"[.?!;:]", question[:start])[-1]
-    for word in [w.strip(",()'\"") for w in before.split()][::-1][:HEAD_LOOKBACK]:
-        low = word.lower()
-        if len(word) < 3 or low in STOPWORDS or low in MONTHS or not set(tokenize(low)) - _NEUTRAL:
-            continue
-        if _ACRONYM.match(word) or (_zipf(low, "nl") < HEAD_ZIPF and (lang != "en" or _zipf(low, "en") < 3.0)):
-            return word  # in English only a Dutch word or an acronym can be checked against the letters
-        return None  # the nearest content word is an everyday one: the period stands free
-    return None
-
-
-def question_periods(question: str, lang: str = "nl") -> list[Period]:
-    """Years, year ranges, months and dates the question names."""
-    found: list[Period] = []
-    taken: list[tuple[int, int]] = []
-
-    def add(m: re.Match, first: dt.date | None, last: dt.date | None, years: tuple[int, ...]) -> None:
-        if first and last and all(m.end() <= s or m.start() >= e for s, e in taken):
-            found.append(Period(m.group(0), first, last, m.start(), m.end(), years, _head(question, m.start(), lang)))
-            taken.append((m.start(), m.end()))
-
-    for m in _YEAR_RANGE.finditer(question):
-        a, b = sorted((int(m.group(1)), int(m.group(2))))
-        add(m, dt.date(a, 1, 1), dt.date(b, 12, 31), tuple(range(a, b + 1)))
-    for m in _DAY_MONTH_YEAR.finditer(question):
-        day = _safe_date(int(m.group(3)), MONTHS[m.group(2).lower()], int(m.group(1)))
-        add(m, day, day, ())
-    for m in _MONTH_YEAR.finditer(question):
-        year, month = int(m.group(2)), MONTHS[m.group(1).lower()]
-        first = dt.date(year, month, 1)
-        last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1))
-        add(m, first, last, ())
-    for m in _YEAR.finditer(question):
-        year = int(m.group(1))
-        add(m, dt.date(year, 1, 1), dt.date(year, 12, 31), (year,))
-    for m in DAY_MONTH.finditer(question):  # "op 15 maart": that day in whatever year
-        day = _safe_date(YEARLESS, MONTHS[m.group(2).lower()], int(m.group(1)))
-        add(m, day, day, ())
-    return sorted(found, key=lambda p: p.start)
-
-
-def distinctive_terms(question: str, lang: str) -> list[Term]:
-    """Question words that name something specific: acronyms, and words rare in general
-    language (in English questions only names and acronyms: English words never occur in
-    the Dutch letters, so their absence says nothing)."""
-    terms = []
-    for m in _WORD.finditer(question):
-        word = m.group(0).strip("'’-")
-        low = word.lower()
-        if len(word) < 3 or word.isdigit() or low in STOPWORDS or set(tokenize(low)) <= _NEUTRAL:
-            continue
-        if _ACRONYM.match(word) or low in ROLES:
-            terms.append(Term(word, m.start(), m.end()))
-        elif lang == "en":
-            if word[0].isupper() and m.start() > 0 and _zipf(low, "en") < 3.0:
-                terms.append(Term(word, m.start(), m.end()))
-        elif _zipf(low, "nl") < RARE_ZIPF:
-            terms.append(Term(word, m.start(), m.end()))
-    return terms
-
-
-def asked(question: str, lang: str) -> Asked:
-    periods = question_periods(question, lang)
-    inside = lambda t: any(p.start <= t.start < p.end for p in periods)  # noqa: E731
-    return Asked(tuple(t for t in distinctive_terms(question, lang) if not inside(t)), tuple(periods))
 
 
 class Coverage:

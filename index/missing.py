@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 
-from index.answerability import Asked, Coverage, Period, Term
+from index.answerability import Coverage
+from index.asked import Asked, Period, Term
 from index.dates import format_date, mentioned_dates
 from index.models import LetterRef, Missing
 from index.sentences import split_sentences

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index.answerability import Candidate, asked, first_covering, uncovered
+from index.answerability import Candidate, first_covering, uncovered
+from index.asked import asked
 from index.chunking import index_text
 from index.embedding import Embedder
 from index.language import language

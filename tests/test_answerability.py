@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import make_engine, write_letter
-from index.answerability import Coverage, Term, asked, question_periods
+from index.answerability import Coverage
+from index.asked import Term, asked, question_periods
 
 SIGNATURE = "\n\nMet vriendelijke groet,\nVereniging van Nederlandse Gemeenten\n\nmr J.P. Wolters\nAlgemeen directeur"
 
