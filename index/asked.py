@@ -34,6 +34,9 @@ _YEAR_RANGE = re.compile(r"\b((?:19|20)\d{2})\s*(?:-|–|/|t/m|tot(?: en met)?)\
 _MONTH_YEAR = re.compile(rf"\b({_MONTH_ALT})\.?\s+((?:19|20)\d{{2}})\b", re.IGNORECASE)
 _DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH_ALT})\.?\s+((?:19|20)\d{{2}})\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
+# English order: "June 18, 2024", "June 18"
+_MONTH_DAY_YEAR = re.compile(rf"\b({_MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b,?(?:\s+((?:19|20)\d{{2}}))?",
+                             re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,9 @@ def question_periods(question: str, lang: str = "nl") -> list[Period]:
         add(m, dt.date(a, 1, 1), dt.date(b, 12, 31), tuple(range(a, b + 1)))
     for m in _DAY_MONTH_YEAR.finditer(question):
         day = _safe_date(int(m.group(3)), MONTHS[m.group(2).lower()], int(m.group(1)))
+        add(m, day, day, ())
+    for m in _MONTH_DAY_YEAR.finditer(question):
+        day = _safe_date(int(m.group(3) or YEARLESS), MONTHS[m.group(1).lower()], int(m.group(2)))
         add(m, day, day, ())
     for m in _MONTH_YEAR.finditer(question):
         year, month = int(m.group(2)), MONTHS[m.group(1).lower()]

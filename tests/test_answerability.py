@@ -127,3 +127,8 @@ def test_half_a_compound_counts_only_beside_fully_covered_terms():
     # …but another edition is not half of one: the month or season is what is asked
     assert not Coverage("De meicirculaire is uit.").category(_term("septembercirculaire"))
     assert not Coverage("De ALV is in juni.").category(_term("najaars-ALV"))
+
+
+def test_english_date_order():
+    [period] = question_periods("What was decided at the BOFv on June 18, 2024?", "en")
+    assert (period.text, period.first.isoformat(), period.head) == ("June 18, 2024", "2024-06-18", "BOFv")
