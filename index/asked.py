@@ -21,8 +21,7 @@ _ACRONYM = re.compile(r"^[A-Z][A-Za-z]*[A-Z][A-Za-z]*$")
 # Roles: a question about who holds one ("de nieuwe voorzitter van …") is answered only by a
 # passage that names the role, however common the word.
 ROLES = frozenset("voorzitter vicevoorzitter minister staatssecretaris directeur burgemeester wethouder informateur "
-                  "formateur opvolger secretaris penningmeester ombudsman commissaris functie chair director mayor "
-                  "alderman successor".split())
+                  "formateur opvolger secretaris penningmeester ombudsman commissaris functie".split())
 # Words that are rare in general Dutch but say nothing about what is asked (recency words
 # are handled by the "latest" ranking).
 _NEUTRAL = set(tokenize("ledenbrief ledenbrieven brief vng gemeente gemeenten wanneer laatste recentste nieuwste "
@@ -131,7 +130,7 @@ def distinctive_terms(question: str, lang: str) -> list[Term]:
         low = word.lower()
         if len(word) < 3 or word.isdigit() or low in STOPWORDS or set(tokenize(low)) <= _NEUTRAL:
             continue
-        if _ACRONYM.match(word) or low in ROLES:
+        if _ACRONYM.match(word) or (low in ROLES and lang != "en"):
             terms.append(Term(word, m.start(), m.end()))
         elif lang == "en":
             if word[0].isupper() and m.start() > 0 and _zipf(low, "en") < 3.0:

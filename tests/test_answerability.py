@@ -132,3 +132,8 @@ def test_half_a_compound_counts_only_beside_fully_covered_terms():
 def test_english_date_order():
     [period] = question_periods("What was decided at the BOFv on June 18, 2024?", "en")
     assert (period.text, period.first.isoformat(), period.head) == ("June 18, 2024", "2024-06-18", "BOFv")
+
+
+def test_who_signed_is_the_one_question_a_signature_answers(domain_engine):
+    answer = domain_engine.ask("Wie heeft de uitnodiging voor de ALV van juni 2024 ondertekend?")
+    assert answer.found and answer.passages[0].letter.id == "alv-2024" and "Wolters" in answer.passages[0].text
