@@ -86,15 +86,21 @@ def register(app: App, admin: LetterAdmin) -> None:
     first listener that matches, and a DM upload is a message with subtype file_share)."""
     staff, state, engine = admin.staff, admin.state, admin.engine
 
+    def staff_argument(command, respond, usage: str) -> str | None:
+        """The command's argument, or None after telling a non-staff member or an empty call why."""
+        if not staff.is_staff(command["user_id"]):
+            respond(text=say("staff_only"), response_type="ephemeral")
+            return None
+        argument = plain_question(command.get("text"))
+        if not argument:
+            respond(text=say(usage), response_type="ephemeral")
+        return argument or None
+
     @app.command("/ledenbrief-toevoegen")
     def on_add_command(ack, command, respond):
         ack()
-        if not staff.is_staff(command["user_id"]):
-            respond(text=say("staff_only"), response_type="ephemeral")
-            return
-        url = plain_question(command.get("text"))
+        url = staff_argument(command, respond, "add_usage")
         if not url:
-            respond(text=say("add_usage"), response_type="ephemeral")
             return
         try:
             draft = engine.draft_from_url(url.split()[0])
@@ -165,12 +171,8 @@ def register(app: App, admin: LetterAdmin) -> None:
     @app.command("/ledenbrief-verwijderen")
     def on_remove_command(ack, command, respond):
         ack()
-        if not staff.is_staff(command["user_id"]):
-            respond(text=say("staff_only"), response_type="ephemeral")
-            return
-        ref = plain_question(command.get("text"))
+        ref = staff_argument(command, respond, "remove_usage")
         if not ref:
-            respond(text=say("remove_usage"), response_type="ephemeral")
             return
         entry = engine.find_letter(ref)
         if entry is None:
