@@ -58,6 +58,8 @@ class Coverage:
         return False
 
     def term(self, term: Term) -> bool:
+        if term.dutch:
+            return any(self.term(Term(word, 0, 0)) for word in term.dutch)
         word = term.text.lower()
         if "-" in word.strip("-"):  # "najaars-ALV": every part
             return all(self.term(Term(part, 0, 0)) for part in term.text.split("-") if part)
@@ -74,6 +76,8 @@ class Coverage:
     def category(self, term: Term) -> bool:
         """Only the category of a compound is there: "verkiezingen" of "herindelingsverkiezingen"
         in "raadsverkiezingen". Half a match: enough only beside fully covered terms."""
+        if term.dutch:
+            return any(self.category(Term(word, 0, 0)) for word in term.dutch)
         word = term.text.lower()
         parts = [p for p in word.split("-") if p]
         if _is_time(word):
@@ -134,7 +138,7 @@ def covers_edition(period: Period, letter_date: dt.date | None, title: str, text
     """"De voorjaarsnota van 2025" needs that edition: the letter covers the word and its
     title names the year, or (a single year) the letter is from it or mentions a date in it,
     or a sentence names the word with the year, month or day asked."""
-    head = Term(period.head or "", 0, 0)
+    head = period.head_term() or Term("", 0, 0)
     if not Coverage(text).term(head):
         return False
     ranged = len(period.years) > 1

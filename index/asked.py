@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from index.dates import DAY_MONTH, MONTHS, _MONTH_ALT, _safe_date
+from index.glossary import english_phrases
 from index.lexical import STOPWORDS, tokenize
 
 # Zipf frequency (wordfreq, general Dutch) below which a question word is distinctive:
@@ -43,6 +44,7 @@ class Term:
     text: str  # as the member wrote it
     start: int
     end: int
+    dutch: tuple[str, ...] = ()  # for an English phrase: the Dutch words any of which covers it
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,10 @@ class Period:
     end: int
     years: tuple[int, ...]  # the years whose literal mention covers it
     head: str | None = None  # the edition it names: "voorjaarsnota" in "de voorjaarsnota van 2025"
+    head_dutch: tuple[str, ...] = ()  # an English head's Dutch words ("Spring Memorandum")
+
+    def head_term(self) -> Term | None:
+        return Term(self.head, 0, 0, self.head_dutch) if self.head else None
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,17 @@ def _zipf(word: str, lang: str) -> float:
 
 
 HEAD_LOOKBACK = 4  # words before a period in which to look for what it is the period of
+
+
+def _english_head(question: str, start: int, end: int) -> tuple[str, tuple[str, ...]] | None:
+    """"the 2022 Spring Memorandum", "the Spring Memorandum of 2022": a glossary phrase right
+    after the period or at most HEAD_LOOKBACK words before it."""
+    for phrase in english_phrases(question):
+        gap = question[end:phrase.start] if phrase.start >= end else question[phrase.end:start]
+        if phrase.end <= start or phrase.start >= end:
+            if len(gap.split()) <= (1 if phrase.start >= end else HEAD_LOOKBACK) and not re.search(r"[.?!;:]", gap):
+                return phrase.text, phrase.dutch
+    return None
 
 
 def _head(question: str, start: int, lang: str) -> str | None:
@@ -94,7 +111,9 @@ def question_periods(question: str, lang: str = "nl") -> list[Period]:
 
     def add(m: re.Match, first: dt.date | None, last: dt.date | None, years: tuple[int, ...]) -> None:
         if first and last and all(m.end() <= s or m.start() >= e for s, e in taken):
-            found.append(Period(m.group(0), first, last, m.start(), m.end(), years, _head(question, m.start(), lang)))
+            english = _english_head(question, m.start(), m.end()) if lang == "en" else None
+            head, dutch = english or (_head(question, m.start(), lang), ())
+            found.append(Period(m.group(0), first, last, m.start(), m.end(), years, head, dutch))
             taken.append((m.start(), m.end()))
 
     for m in _YEAR_RANGE.finditer(question):
@@ -123,11 +142,15 @@ def question_periods(question: str, lang: str = "nl") -> list[Period]:
 def distinctive_terms(question: str, lang: str) -> list[Term]:
     """Question words that name something specific: acronyms, and words rare in general
     language (in English questions only names and acronyms: English words never occur in
-    the Dutch letters, so their absence says nothing)."""
-    terms = []
+    the Dutch letters, so their absence says nothing) and the glossary's phrases, checked by
+    their Dutch words."""
+    phrases = english_phrases(question) if lang == "en" else []
+    terms = [Term(p.text, p.start, p.end, p.dutch) for p in phrases]
     for m in _WORD.finditer(question):
         word = m.group(0).strip("'’-")
         low = word.lower()
+        if any(p.start <= m.start() < p.end for p in phrases):
+            continue
         if len(word) < 3 or word.isdigit() or low in STOPWORDS or set(tokenize(low)) <= _NEUTRAL:
             continue
         if _ACRONYM.match(word) or (low in ROLES and lang != "en"):
@@ -137,10 +160,12 @@ def distinctive_terms(question: str, lang: str) -> list[Term]:
                 terms.append(Term(word, m.start(), m.end()))
         elif _zipf(low, "nl") < RARE_ZIPF:
             terms.append(Term(word, m.start(), m.end()))
-    return terms
+    return sorted(terms, key=lambda t: t.start)
 
 
 def asked(question: str, lang: str) -> Asked:
     periods = question_periods(question, lang)
     inside = lambda t: any(p.start <= t.start < p.end for p in periods)  # noqa: E731
-    return Asked(tuple(t for t in distinctive_terms(question, lang) if not inside(t)), tuple(periods))
+    heads = {p.head for p in periods if p.head_dutch}  # an English head is checked with its period
+    return Asked(tuple(t for t in distinctive_terms(question, lang) if not inside(t) and t.text not in heads),
+                 tuple(periods))

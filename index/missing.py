@@ -35,11 +35,13 @@ def subject(question: str, wanted: Asked, terms: list[Term], periods: list[Perio
         for term in wanted.terms:
             if term.end <= lo and len(question[term.end:lo].split()) <= 2:
                 anchor = term
-        if anchor is None and periods[0].head:
-            i = question.rfind(periods[0].head, 0, lo)
-            anchor = Term(periods[0].head, i, i + len(periods[0].head)) if i >= 0 else None
+        head = periods[0].head_term()
+        if anchor is None and head is not None:
+            # before the period, or after it in English ("the 2022 Spring Memorandum")
+            i = question.rfind(head.text, 0, lo) if not head.dutch else question.find(head.text)
+            anchor = Term(head.text, i, i + len(head.text), head.dutch) if i >= 0 else None
         if anchor is not None:
-            lo = anchor.start
+            lo, hi = min(lo, anchor.start), max(hi, anchor.end)
     return _span_text(question, lo, hi), anchor
 
 

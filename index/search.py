@@ -142,7 +142,8 @@ class Searcher:
             return hits, None
         best = max(h.cosine for h in hits[:SPECIFIC_POOL])
         pool = [h for i, h in enumerate(hits[:SPECIFIC_POOL]) if h.cosine >= best - SPECIFIC_WINDOW]
-        candidates = [self._candidate(h) for h in pool]
+        signed = SIGNED.search(question) is not None  # "… ondertekend als voorzitter": the signature counts
+        candidates = [self._candidate(h, signed) for h in pool]
         chosen = first_covering(wanted, candidates)
         if chosen is not None:
             return [pool[chosen]] + [h for h in hits if h is not pool[chosen]], None
@@ -150,10 +151,11 @@ class Searcher:
         nearest = [(self.chunk_texts[h.chunk], self.chunk_letters[h.chunk]) for h in hits[:3]]
         return hits, describe_missing(question, lang, wanted, terms, periods, nearest)
 
-    def _candidate(self, hit: _Hit) -> Candidate:
+    def _candidate(self, hit: _Hit, signature: bool = False) -> Candidate:
         entry = self._letter_of_chunk[hit.chunk]
+        kinds = ("content", "signature") if signature else ("content",)
         chunks = [c for c in self.index.manifest.chunks[entry.chunk_start: entry.chunk_start + entry.chunk_count]
-                  if c.kind == "content"]
+                  if c.kind in kinds]
         stored = self.index.manifest.chunks[hit.chunk]
         return Candidate(
             passage=index_text(entry.title, stored),

@@ -33,8 +33,10 @@ def test_distinctive_terms_are_the_rare_words_and_acronyms():
     wanted = asked("Wat staat er in de meicirculaire over het gemeentefonds voor de BOFv?", "nl")
     assert [t.text for t in wanted.terms] == ["meicirculaire", "gemeentefonds", "BOFv"]
     assert asked("Wanneer moeten we dat doen en waarom?", "nl").terms == ()
-    # English words never occur in Dutch letters: only names and acronyms count there
-    assert [t.text for t in asked("When is the next ALV about the scaling-up discount?", "en").terms] == ["ALV"]
+    # English words never occur in Dutch letters: only names, acronyms and the glossary's phrases count there
+    assert [t.text for t in asked("When is the next ALV about the scaling-up discount?", "en").terms] == [
+        "ALV", "scaling-up discount"]
+    assert [t.text for t in asked("When is the next ALV about the money?", "en").terms] == ["ALV"]
 
 
 @pytest.mark.parametrize("word, text", [
@@ -137,3 +139,37 @@ def test_english_date_order():
 def test_who_signed_is_the_one_question_a_signature_answers(domain_engine):
     answer = domain_engine.ask("Wie heeft de uitnodiging voor de ALV van juni 2024 ondertekend?")
     assert answer.found and answer.passages[0].letter.id == "alv-2024" and "Wolters" in answer.passages[0].text
+
+
+@pytest.mark.parametrize("question, text, head, dutch", [
+    ("What did the VNG say about the 2022 Spring Memorandum?", "2022", "Spring Memorandum", "voorjaarsnota"),
+    ("Where is the general members meeting in June 2024?", "June 2024", "general members meeting", "alv"),
+    ("What was in the May circular of 2023?", "2023", "May circular", "meicirculaire"),
+])
+def test_an_english_edition_is_checked_by_its_dutch_word(question, text, head, dutch):
+    [period] = question_periods(question, "en")
+    assert (period.text, period.head) == (text, head) and dutch in period.head_dutch
+    assert asked(question, "en").terms == ()  # the head is checked with its period, not again alone
+
+
+def test_english_roles_and_laws_are_terms_with_their_dutch_words():
+    terms = {t.text: t.dutch for t in asked("Who succeeded Jan de Vries as chair of the Youth Act committee?", "en").terms}
+    assert "voorzitter" in terms["chair"] and "jeugdwet" in terms["Youth Act"] and "opvolger" in terms["succeeded"]
+    assert Coverage("Zij volgt hem op als voorzitter.").term(Term("chair", 0, 5, ("voorzitter",)))
+    assert not Coverage("De directeur is benoemd.").term(Term("chair", 0, 5, ("voorzitter",)))
+
+
+def test_english_questions_about_an_edition_the_letters_lack_are_refused(domain_engine):
+    answer = domain_engine.ask("What did the September circular say about the accres?")
+    assert not answer.found and answer.missing.terms == ["September circular"]
+    assert answer.missing.sentence == "The member letters say nothing about the September circular."
+    other_year = domain_engine.ask("Where was the general meeting of June 2022?")
+    assert not other_year.found and other_year.missing.sentence.startswith("The member letters say nothing about")
+    assert "2024" in other_year.missing.offer
+    found = domain_engine.ask("Where is the general meeting of June 2024 held?")
+    assert found.found and found.passages[0].letter.id == "alv-2024"
+
+
+def test_who_signed_as_role_is_checked_against_the_signature(domain_engine):
+    answer = domain_engine.ask("Wie heeft de uitnodiging voor de ALV van juni 2024 als directeur ondertekend?")
+    assert answer.found and "Wolters" in answer.passages[0].text

@@ -1,0 +1,87 @@
+"""The Dutch words for what an English question names: "the 2022 Spring Memorandum" is the
+voorjaarsnota of 2022, "the chair" the voorzitter.
+
+English words never occur in the Dutch letters, so without this an English question's
+specifics (an edition, a law, a fund, a role) cannot be checked and a near miss ("the 2022
+Spring Memorandum" when the letters discuss 2023 and 2024) reads as found. Only things the
+letters' domain names with a distinctive Dutch word are here: general words need no check.
+Each entry lists every usual Dutch wording; any of them in a letter covers the term.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_ENTRIES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    # municipal finance
+    (r"spring (?:budget )?memorandum|spring budget|spring statement", ("voorjaarsnota",)),
+    (r"autumn (?:budget )?memorandum|autumn budget", ("najaarsnota",)),
+    (r"(?:national|state|central government|government) budget|budget memorandum|budget day",
+     ("rijksbegroting", "miljoenennota", "prinsjesdag")),
+    (r"may circular", ("meicirculaire",)),
+    (r"september circular", ("septembercirculaire",)),
+    (r"december circular", ("decembercirculaire",)),
+    (r"march circular", ("maartcirculaire",)),
+    (r"municipal(?:ities)? fund|municipalities' fund", ("gemeentefonds",)),
+    (r"provincial fund|provinces' fund", ("provinciefonds",)),
+    (r"scal(?:ing|e)[- ]up (?:discount|cut|reduction)|upscaling (?:discount|cut)", ("opschalingskorting",)),
+    (r"(?:fiscal|financial|budget) cliff|cliff year|ravine(?: year)?", ("ravijn", "ravijnjaar")),
+    # meetings and consultations
+    (r"extraordinary general (?:members'? )?(?:meeting|assembly)", ("balv", "buitengewone")),
+    (r"(?:annual )?general (?:members'? )?(?:meeting|assembly)|members'? meeting|\bAGM\b",
+     ("alv", "algemene ledenvergadering", "ledenvergadering")),
+    (r"member(?:s'?)? consultation|consultation of (?:the )?members", ("ledenraadpleging",)),
+    (r"annual congress|annual conference", ("jaarcongres", "congres")),
+    # labour
+    (r"collective (?:labou?r |bargaining )?agreement|\bCLA\b", ("cao",)),
+    (r"(?:tentative|provisional|draft) agreement|agreement in principle", ("principeakkoord", "onderhandelaarsakkoord")),
+    # laws and policy
+    (r"youth act", ("jeugdwet",)),
+    (r"social support act", ("wmo", "maatschappelijke ondersteuning")),
+    (r"participation act", ("participatiewet",)),
+    (r"environment(?:al)? and planning act|environment(?:al)? act", ("omgevingswet",)),
+    (r"open government act", ("woo", "wet open overheid")),
+    (r"dispersal act|distribution act|asylum dispersal", ("spreidingswet",)),
+    (r"municipalities act", ("gemeentewet",)),
+    (r"housing act", ("woningwet",)),
+    (r"heat(?:ing)? (?:supply )?act", ("warmtewet",)),
+    (r"youth (?:care|services|aid)|child(?:ren'?s)? care services", ("jeugdzorg", "jeugdhulp", "jeugd")),
+    (r"reform agenda", ("hervormingsagenda",)),
+    (r"coalition agreement|government agreement", ("coalitieakkoord", "regeerakkoord", "hoofdlijnenakkoord")),
+    (r"cabinet formation|government formation", ("kabinetsformatie", "formatie")),
+    (r"(?:local |municipal )?(?:audit office|court of audit|audit chamber)", ("rekenkamer",)),
+    (r"model (?:by-?laws?|regulations?|ordinances?)", ("modelverordening", "model verordening", "model-verordening")),
+    (r"school (?:buildings?|housing|accommodation|premises)", ("onderwijshuisvesting", "schoolgebouw", "huisvesting onderwijs")),
+    (r"unaccompanied minors?(?: asylum seekers)?", ("amv", "alleenstaande minderjarige")),
+    (r"asylum seekers'? (?:centre|center)|reception (?:centre|center)", ("azc", "opvanglocatie", "opvang")),
+    # roles
+    (r"vice[- ](?:chair(?:man|woman|person)?|president)", ("vicevoorzitter", "vice-voorzitter")),
+    (r"chair(?:man|woman|person)?|president", ("voorzitter",)),
+    (r"(?:director[- ]general|managing director|general director|director)", ("directeur",)),
+    (r"mayors?", ("burgemeester",)),
+    (r"alder(?:man|men|woman|women)", ("wethouder",)),
+    (r"state secretary|secretary of state|junior minister", ("staatssecretaris",)),
+    (r"king'?s commissioner|commissioner of the king", ("commissaris van de koning",)),
+    (r"successor|succeed(?:ed|s)?", ("opvolger", "opgevolgd", "opvolging", "opvolgt", "volgt op")),
+    (r"treasurer", ("penningmeester",)),
+)
+_PATTERNS = tuple((re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE), dutch) for pattern, dutch in _ENTRIES)
+
+
+@dataclass(frozen=True)
+class Phrase:
+    text: str  # as the member wrote it
+    start: int
+    end: int
+    dutch: tuple[str, ...]
+
+
+def english_phrases(question: str) -> list[Phrase]:
+    """The glossary's phrases in an English question, longest first where they overlap."""
+    found: list[Phrase] = []
+    for pattern, dutch in _PATTERNS:
+        for m in pattern.finditer(question):
+            if all(m.end() <= p.start or m.start() >= p.end for p in found):
+                found.append(Phrase(m.group(0), m.start(), m.end(), dutch))
+    return sorted(found, key=lambda p: p.start)
