@@ -73,6 +73,16 @@ class Coverage:
         return any(Coverage(sentence, sentences=False)._compound(word, depth=2)
                    for sentence in split_sentences(self._sentences))
 
+    def shares_topic(self, term: Term) -> bool:
+        """Looser than `term`, for telling which letters are on one topic, never for refusing:
+        the term, or a word that begins like it ("jeugdzorg" and "jeugdhulp": "jeugd")."""
+        if term.dutch:
+            return any(self.shares_topic(Term(word, 0, 0)) for word in term.dutch)
+        word = term.text.lower()
+        if self.term(term):
+            return True
+        return len(word) >= 5 and any(_common_prefix(word, w) >= max(5, min(len(word), len(w)) / 2) for w in self.words)
+
     def category(self, term: Term) -> bool:
         """Only the category of a compound is there: "verkiezingen" of "herindelingsverkiezingen"
         in "raadsverkiezingen". Half a match: enough only beside fully covered terms."""
@@ -116,6 +126,15 @@ class Coverage:
                 if (has_head and has_tail) or (has_head and _specific_rest(head, tail)):
                     return True
         return False
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
 
 
 def _in(period: Period, date: dt.date | None) -> bool:

@@ -163,6 +163,26 @@ def distinctive_terms(question: str, lang: str) -> list[Term]:
     return sorted(terms, key=lambda t: t.start)
 
 
+TOPIC_ZIPF = 4.25  # words at most this common name what a question is about ("jeugdzorg", "opvang")
+
+
+def topic_terms(question: str, lang: str) -> tuple[Term, ...]:
+    """What the question is about, more loosely than its distinctive terms: every content word
+    that is not an everyday one, and the acronyms (in English: the glossary's phrases and the
+    acronyms). For telling which letters share a topic, not for refusing."""
+    if lang == "en":
+        return tuple(t for t in distinctive_terms(question, lang) if t.dutch or _ACRONYM.match(t.text))
+    terms = []
+    for m in _WORD.finditer(question):
+        word = m.group(0).strip("'’-")
+        low = word.lower()
+        if len(word) < 3 or word.isdigit() or low in STOPWORDS or set(tokenize(low)) <= _NEUTRAL:
+            continue
+        if _ACRONYM.match(word) or (len(word) >= 4 and _zipf(low, "nl") < TOPIC_ZIPF):
+            terms.append(Term(word, m.start(), m.end()))
+    return tuple(terms)
+
+
 def asked(question: str, lang: str) -> Asked:
     periods = question_periods(question, lang)
     inside = lambda t: any(p.start <= t.start < p.end for p in periods)  # noqa: E731

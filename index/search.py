@@ -11,8 +11,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from index.answerability import Candidate, first_covering, uncovered
-from index.asked import asked
+from index.answerability import Candidate, Coverage, first_covering, uncovered
+from index.asked import asked, topic_terms
 from index.chunking import index_text
 from index.embedding import Embedder
 from index.language import language
@@ -125,7 +125,7 @@ class Searcher:
                     hits, missing = self._specifics(question, hits)
                     found = missing is None
                 if found and self.config.recency and LATEST.search(question):
-                    hits = self._newest_first(hits, floor)
+                    hits = self._newest_first(hits, floor, question)
         if found and SIGNED.search(question):  # "wie heeft de brief ondertekend?": its signature
             hits = [replace(h, chunk=self._signature_of.get(self._letter_of_chunk[h.chunk].id, h.chunk)) for h in hits]
         passages = [self._passage(h, question, event.event.sentence if event and i == 0 else None)
@@ -195,10 +195,21 @@ class Searcher:
         return [h for h in hits[:10] if h.cosine >= max(floor, best - window)
                 and (h.cosine >= best - SAME_TOPIC or h.bm25 > 0)]
 
-    def _newest_first(self, hits: list[_Hit], floor: float) -> list[_Hit]:
+    def _newest_first(self, hits: list[_Hit], floor: float, question: str) -> list[_Hit]:
         """For "laatste/latest/current" questions: the newest letter on the topic first
-        (a wider topic window: the member asks for the newest, not the closest)."""
-        window = self._close_to_best(hits, floor, LATEST_TOPIC)
+        (a wider topic window: the member asks for the newest, not the closest). On the topic:
+        the letters that have every topic word of the question, loosely ("jeugdzorg" in a
+        letter on "jeugdhulp"), and are about as close as the best of them; a letter that is
+        merely close to everything (an overview letter) is not. Without topic words: the hits
+        close to the best that share a word with the question."""
+        terms = topic_terms(question, language(question))
+        if terms:  # the letters that have the topic's words, about as close as the best of them
+            topical = [h for h in hits[:10]
+                       if all(Coverage(self._candidate(h).letter, sentences=False).shares_topic(t) for t in terms)]
+            best = max((h.cosine for h in topical), default=0.0)
+            window = [h for h in topical if h.cosine >= max(floor, best - LATEST_TOPIC)]
+        else:
+            window = self._close_to_best(hits, floor, LATEST_TOPIC)
         if not window:
             return hits
         ordered = sorted(window, key=lambda h: (self._date(h) is not None, self._date(h) or dt.date.min), reverse=True)

@@ -173,3 +173,33 @@ def test_english_questions_about_an_edition_the_letters_lack_are_refused(domain_
 def test_who_signed_as_role_is_checked_against_the_signature(domain_engine):
     answer = domain_engine.ask("Wie heeft de uitnodiging voor de ALV van juni 2024 als directeur ondertekend?")
     assert answer.found and "Wolters" in answer.passages[0].text
+
+
+@pytest.fixture(scope="module")
+def topic_engine(tmp_path_factory, embedder):
+    """Two letters on youth care in different words, and a newer overview letter that is
+    close to every question but is not about youth care."""
+    letters = tmp_path_factory.mktemp("topic-letters")
+    write_letter(letters, "jeugd-2019.md", "Wetgevingsoverleg jeugdzorg",
+                 "Voor het wetgevingsoverleg over de jeugdzorg vragen wij de Kamer om extra middelen voor de "
+                 "jeugdzorg. Gemeenten kampen met tekorten in de jeugdzorg en wachtlijsten.", date="2019-11-20")
+    write_letter(letters, "jeugd-2022.md", "Doorstart hervormingsagenda",
+                 "Het kabinet draagt het risico van de bezuiniging op de jeugdhulp zelf. De hervormingsagenda "
+                 "jeugd krijgt een doorstart: gemeenten, aanbieders en het Rijk maken afspraken over de jeugdhulp.",
+                 lbr="Lbr. 22/033")
+    write_letter(letters, "overzicht-2024.md", "Update VNG-inzet kabinetsformatie",
+                 "De VNG vraagt de formerende partijen om structureel meer geld voor gemeenten, voor wonen, "
+                 "zorg, werk en inkomen, klimaat en veiligheid. Gemeenten staan voor grote opgaven.",
+                 date="2024-03-19")
+    engine = make_engine(tmp_path_factory.mktemp("topic-index"), letters, embedder)
+    engine.reindex()
+    return engine
+
+
+@pytest.mark.parametrize("question", [
+    "Wat is de meest recente ledenbrief over jeugdzorg?",
+    "What is the latest letter about youth care?",
+])
+def test_latest_is_the_newest_letter_on_the_topic_not_the_newest_close_one(topic_engine, question):
+    answer = topic_engine.ask(question)
+    assert answer.found and answer.passages[0].letter.id == "jeugd-2022"
