@@ -28,9 +28,9 @@ _ENTRIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"scal(?:ing|e)[- ]up (?:discount|cut|reduction)|upscaling (?:discount|cut)", ("opschalingskorting",)),
     (r"(?:fiscal|financial|budget) cliff|cliff year|ravine(?: year)?", ("ravijn", "ravijnjaar")),
     # meetings and consultations
-    (r"extraordinary general (?:members'? )?(?:meeting|assembly)", ("balv", "buitengewone")),
+    (r"extraordinary general (?:members'? )?(?:meeting|assembly)", ("BALV", "buitengewone")),
     (r"(?:annual )?general (?:members'? )?(?:meeting|assembly)|members'? meeting|\bAGM\b",
-     ("alv", "algemene ledenvergadering", "ledenvergadering")),
+     ("ALV", "algemene ledenvergadering", "ledenvergadering")),
     (r"member(?:s'?)? consultation|consultation of (?:the )?members", ("ledenraadpleging",)),
     (r"annual congress|annual conference", ("jaarcongres", "congres")),
     # labour
@@ -38,10 +38,10 @@ _ENTRIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"(?:tentative|provisional|draft) agreement|agreement in principle", ("principeakkoord", "onderhandelaarsakkoord")),
     # laws and policy
     (r"youth act", ("jeugdwet",)),
-    (r"social support act", ("wmo", "maatschappelijke ondersteuning")),
+    (r"social support act", ("Wmo", "maatschappelijke ondersteuning")),
     (r"participation act", ("participatiewet",)),
     (r"environment(?:al)? and planning act|environment(?:al)? act", ("omgevingswet",)),
-    (r"open government act", ("woo", "wet open overheid")),
+    (r"open government act", ("Woo", "Wet open overheid")),
     (r"dispersal act|distribution act|asylum dispersal", ("spreidingswet",)),
     (r"municipalities act", ("gemeentewet",)),
     (r"housing act", ("woningwet",)),
@@ -53,7 +53,7 @@ _ENTRIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"(?:local |municipal )?(?:audit office|court of audit|audit chamber)", ("rekenkamer",)),
     (r"model (?:by-?laws?|regulations?|ordinances?)", ("modelverordening", "model verordening", "model-verordening")),
     (r"school (?:buildings?|housing|accommodation|premises)", ("onderwijshuisvesting", "schoolgebouw", "huisvesting onderwijs")),
-    (r"unaccompanied minors?(?: asylum seekers)?", ("amv", "alleenstaande minderjarige")),
+    (r"unaccompanied minors?(?: asylum seekers)?", ("AMV", "alleenstaande minderjarige")),
     (r"asylum seekers'? (?:centre|center)|reception (?:centre|center)", ("azc", "opvanglocatie", "opvang")),
     # roles
     (r"vice[- ](?:chair(?:man|woman|person)?|president)", ("vicevoorzitter", "vice-voorzitter")),
@@ -62,7 +62,7 @@ _ENTRIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"mayors?", ("burgemeester",)),
     (r"alder(?:man|men|woman|women)", ("wethouder",)),
     (r"state secretary|secretary of state|junior minister", ("staatssecretaris",)),
-    (r"king'?s commissioner|commissioner of the king", ("commissaris van de koning",)),
+    (r"king'?s commissioner|commissioner of the king", ("Commissaris van de Koning",)),
     (r"successor|succeed(?:ed|s)?", ("opvolger", "opgevolgd", "opvolging", "opvolgt", "volgt op")),
     (r"treasurer", ("penningmeester",)),
 )
@@ -85,3 +85,13 @@ def english_phrases(question: str) -> list[Phrase]:
             if all(m.end() <= p.start or m.start() >= p.end for p in found):
                 found.append(Phrase(m.group(0), m.start(), m.end(), dutch))
     return sorted(found, key=lambda p: p.start)
+
+
+def with_dutch_words(question: str) -> str:
+    """"What happens with the scaling-up discount?" → "What happens with the opschalingskorting?":
+    the letters' own word brings the question closer to the Dutch letters."""
+    out, last = [], 0
+    for phrase in english_phrases(question):
+        out.append(question[last:phrase.start] + phrase.dutch[0])
+        last = phrase.end
+    return "".join(out) + question[last:]

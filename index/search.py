@@ -19,6 +19,7 @@ from index.language import language
 from index.missing import describe_missing
 from index.errors import EmptyQuestion, QuestionTooLong, UserError
 from index.events import EventHit, find_next_event, is_next_question
+from index.glossary import with_dutch_words
 from index.highlight import best_sentence
 from index.lexical import tokenize
 from index.metadata import find_references, strip_references
@@ -100,7 +101,7 @@ class Searcher:
         """`focus`: ids of letters to answer from first (e.g. the letter an announcement
         thread is about), as if the question named them by number."""
         question = self.validate(question)
-        query = self.embedder.encode_queries([question])
+        query = self.embedder.encode_queries([self._for_encoding(question)])
         hits = self._rank(question, query)
         floor = self._floor(query, question)
         refs = find_references(question)
@@ -132,6 +133,10 @@ class Searcher:
                     for i, h in enumerate(hits[:k])]
         return Answer(question=question, found=found, passages=passages, event=event.event if event else None,
                       newer=self._newer(hits, floor) if found else None, missing=missing)
+
+    @staticmethod
+    def _for_encoding(question: str) -> str:
+        return with_dutch_words(question) if language(question) == "en" else question
 
     def _specifics(self, question: str, hits: list[_Hit]) -> tuple[list[_Hit], Missing | None]:
         """The first of the best hits whose letter covers the question's distinctive terms and
