@@ -61,6 +61,8 @@ class Coverage:
         if term.dutch:
             return any(self.term(Term(word, 0, 0)) for word in term.dutch)
         word = term.text.lower()
+        if " " in word.strip():
+            return self._phrase(term.text)
         if "-" in word.strip("-"):  # "najaars-ALV": every part
             return all(self.term(Term(part, 0, 0)) for part in term.text.split("-") if part)
         if word in self.lower or self._has(word) or self._inflected(word):
@@ -72,6 +74,25 @@ class Coverage:
         # the parts of a compound must meet in one sentence, not anywhere in a long letter
         return any(Coverage(sentence, sentences=False)._compound(word, depth=2)
                    for sentence in split_sentences(self._sentences))
+
+    def _sentence_coverages(self) -> list[Coverage]:
+        if self._sentences is None:
+            return [self]
+        return [Coverage(sentence, sentences=False) for sentence in split_sentences(self._sentences)]
+
+    def _phrase(self, phrase: str) -> bool:
+        """A name of several words: said as such, as its initials ("Wgiw"), or all its words
+        in one sentence."""
+        words = [w for w in _WORD.findall(phrase)]
+        if " ".join(w.lower() for w in words) in " ".join(_WORD.findall(self.lower)):
+            return True
+        if any(w.isdigit() for w in words):  # a version ("RES 2.0") only as written
+            return False
+        content = [w for w in words if w.lower() not in STOPWORDS]
+        initials = "".join(w[0] for w in content).lower()
+        if len(initials) >= 3 and initials in self.words:
+            return True
+        return any(all(c.term(Term(w, 0, 0)) for w in content) for c in self._sentence_coverages())
 
     def shares_topic(self, term: Term) -> bool:
         """Looser than `term`, for telling which letters are on one topic, never for refusing:
@@ -90,7 +111,7 @@ class Coverage:
             return any(self.category(Term(word, 0, 0)) for word in term.dutch)
         word = term.text.lower()
         parts = [p for p in word.split("-") if p]
-        if _is_time(word):
+        if _is_time(word) or " " in word.strip():  # a month, season, ordinal or version is what is asked
             return False
         if len(parts) > 1:
             return self._has(parts[-1])
@@ -166,6 +187,8 @@ def covers_edition(period: Period, letter_date: dt.date | None, title: str, text
     if not ranged and _in(period, letter_date):
         return True
     if len(period.years) == 1 and any(_in(period, d) for d in dates):
+        return True
+    if period.first == period.last and period.first in dates:  # "de cao … op 1 januari 2023": that very day
         return True
     for sentence in split_sentences(text):
         if not Coverage(sentence).term(head):

@@ -139,13 +139,54 @@ def question_periods(question: str, lang: str = "nl") -> list[Period]:
     return sorted(found, key=lambda p: p.start)
 
 
+_LAW = re.compile(r"\bWet((?:\s+(?!(?:op|de|het|van|voor|over|en|in|met|aan|bij|om)\b)[a-zà-ÿ][\w-]*){1,4})")
+_ORDINAL = re.compile(r"\b(eerste|tweede|derde|vierde|vijfde|zesde|zevende|achtste|negende|tiende)\s+([\w-]+)", re.IGNORECASE)
+_VERSION = re.compile(r"\b([\w-]+)\s+(\d+\.\d+)\b")
+_NAME_RUN = re.compile(r"\b[A-Z][\w-]+(?:\s+(?:(?:voor|van|de|het|en|der)\s+)*[A-Z][\w-]+){2,}")
+# Separable and inflected forms of succeeding someone: "wie volgt X op als voorzitter?"
+_SUCCESSION = re.compile(r"\b(?:volgt|volgen|volgde|volgden)\b[^.?!]*\bop\b|\bopvolg\w*|\bopgevolgd\b", re.IGNORECASE)
+SUCCESSION_WORDS = ("opvolger", "opvolgster", "opgevolgd", "opvolging", "opvolgt", "opvolgen", "volgt op", "volgde op")
+
+
+def named_phrases(question: str) -> list[Term]:
+    """Names of several words that only count as a whole: a law ("Wet gemeentelijke
+    instrumenten warmtetransitie"), a named scheme or body of three or more capitalized words
+    ("Reductie Energiegebruik Woningen"), an edition by ordinal or version ("het tweede
+    verdeelbesluit", "RES 2.0"), and succeeding someone ("volgt … op")."""
+    found: list[Term] = []
+
+    def add(start: int, end: int, dutch: tuple[str, ...] = ()) -> None:
+        if all(end <= t.start or start >= t.end for t in found):
+            found.append(Term(question[start:end], start, end, dutch))
+
+    for m in _SUCCESSION.finditer(question):
+        add(m.start(), m.end(), SUCCESSION_WORDS)
+    for m in _LAW.finditer(question):
+        add(m.start(), m.end())
+    for m in _NAME_RUN.finditer(question):
+        if m.start() > 0:  # the question's first word is capitalized anyway
+            add(m.start(), m.end())
+    for m in _ORDINAL.finditer(question):
+        if _zipf(m.group(2).lower(), "nl") < RARE_ZIPF or _ACRONYM.match(m.group(2)):
+            add(m.start(), m.end())
+    for m in _VERSION.finditer(question):
+        if _ACRONYM.match(m.group(1)) or _zipf(m.group(1).lower(), "nl") < RARE_ZIPF:
+            add(m.start(), m.end())
+    return found
+
+
 def distinctive_terms(question: str, lang: str) -> list[Term]:
     """Question words that name something specific: acronyms, and words rare in general
     language (in English questions only names and acronyms: English words never occur in
     the Dutch letters, so their absence says nothing) and the glossary's phrases, checked by
     their Dutch words."""
-    phrases = english_phrases(question) if lang == "en" else []
-    terms = [Term(p.text, p.start, p.end, p.dutch) for p in phrases]
+    if lang == "en":
+        phrases = [Term(p.text, p.start, p.end, p.dutch) for p in english_phrases(question)]
+    else:
+        phrases = named_phrases(question)
+    terms = list(phrases)
+    # the words inside "volgt … op" (the name) still count on their own
+    phrases = [p for p in phrases if p.dutch != SUCCESSION_WORDS]
     for m in _WORD.finditer(question):
         word = m.group(0).strip("'’-")
         low = word.lower()
@@ -161,6 +202,23 @@ def distinctive_terms(question: str, lang: str) -> list[Term]:
         elif _zipf(low, "nl") < RARE_ZIPF:
             terms.append(Term(word, m.start(), m.end()))
     return sorted(terms, key=lambda t: t.start)
+
+
+_WHO = re.compile(r"\b(wie|who)\b", re.IGNORECASE)
+# A change of person is not answered by whoever signed: "wie is de nieuwe voorzitter?"
+_CHANGE = re.compile(r"\b(nieuwe?|opvolg\w*|opgevolgd|volgt|volgde|wordt|werd|straks|komende|volgende|"
+                     r"new|next|succeed\w*|successor|replace\w*|became|become|will)\b", re.IGNORECASE)
+
+
+def asks_who_holds_role(question: str, lang: str) -> list[Term]:
+    """"Wie was in 2019 voorzitter van het College voor Arbeidszaken?": the roles asked about
+    when the question asks who holds (or held) one, not who comes next. A letter's signature
+    ("…, voorzitter College voor Arbeidszaken") answers that."""
+    if not _WHO.search(question) or _CHANGE.search(question):
+        return []
+    if lang == "en":
+        return [t for t in distinctive_terms(question, lang) if t.dutch and set(t.dutch) & ROLES]
+    return [t for t in distinctive_terms(question, lang) if t.text.lower() in ROLES]
 
 
 TOPIC_ZIPF = 4.25  # words at most this common name what a question is about ("jeugdzorg", "opvang")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from index.answerability import Candidate, Coverage, first_covering, uncovered
-from index.asked import asked, topic_terms
+from index.asked import asked, asks_who_holds_role, topic_terms
 from index.chunking import index_text
 from index.embedding import Embedder
 from index.language import language
@@ -129,6 +129,8 @@ class Searcher:
                     hits = self._newest_first(hits, floor, question)
         if found and SIGNED.search(question):  # "wie heeft de brief ondertekend?": its signature
             hits = [replace(h, chunk=self._signature_of.get(self._letter_of_chunk[h.chunk].id, h.chunk)) for h in hits]
+        elif found and hits:
+            hits = self._role_from_signature(question, hits)
         passages = [self._passage(h, question, event.event.sentence if event and i == 0 else None)
                     for i, h in enumerate(hits[:k])]
         return Answer(question=question, found=found, passages=passages, event=event.event if event else None,
@@ -147,7 +149,8 @@ class Searcher:
             return hits, None
         best = max(h.cosine for h in hits[:SPECIFIC_POOL])
         pool = [h for i, h in enumerate(hits[:SPECIFIC_POOL]) if h.cosine >= best - SPECIFIC_WINDOW]
-        signed = SIGNED.search(question) is not None  # "… ondertekend als voorzitter": the signature counts
+        # "… ondertekend als voorzitter", "wie was voorzitter van …": the signature counts
+        signed = SIGNED.search(question) is not None or bool(asks_who_holds_role(question, lang))
         candidates = [self._candidate(h, signed) for h in pool]
         chosen = first_covering(wanted, candidates)
         if chosen is not None:
@@ -155,6 +158,19 @@ class Searcher:
         terms, periods = uncovered(wanted, candidates[0])
         nearest = [(self.chunk_texts[h.chunk], self.chunk_letters[h.chunk]) for h in hits[:3]]
         return hits, describe_missing(question, lang, wanted, terms, periods, nearest)
+
+    def _role_from_signature(self, question: str, hits: list[_Hit]) -> list[_Hit]:
+        """Who holds a role the best passage does not name, but its letter's signature does:
+        the signature is the answer ("Jan Jansen, voorzitter College voor Arbeidszaken")."""
+        roles = asks_who_holds_role(question, language(question))
+        signature = self._signature_of.get(self._letter_of_chunk[hits[0].chunk].id)
+        if not roles or signature is None:
+            return hits
+        passage = Coverage(index_text(self._letter_of_chunk[hits[0].chunk].title, self.index.manifest.chunks[hits[0].chunk]))
+        signed = Coverage(self.index.manifest.chunks[signature].text)
+        if all(passage.term(r) for r in roles) or not all(signed.term(r) for r in roles):
+            return hits
+        return [replace(hits[0], chunk=signature)] + hits[1:]
 
     def _candidate(self, hit: _Hit, signature: bool = False) -> Candidate:
         entry = self._letter_of_chunk[hit.chunk]
@@ -327,7 +343,10 @@ class Searcher:
     def _passage(self, hit: _Hit, question: str, highlight: str | None = None) -> Passage:
         stored = self.index.manifest.chunks[hit.chunk]
         ref = self.chunk_letters[hit.chunk]
-        highlight = highlight or best_sentence(stored.text, question, self.index.lexical)
+        if stored.kind == "signature":  # shown whole: the name belongs with the role
+            highlight = None
+        else:
+            highlight = highlight or best_sentence(stored.text, question, self.index.lexical)
         page = stored.page_at(stored.text.find(highlight)) if highlight else stored.page
         return Passage(
             text=stored.text,

@@ -211,3 +211,36 @@ def test_english_questions_are_encoded_with_the_letters_own_words():
     assert with_dutch_words("What happens with the scaling-up discount?") == "What happens with the opschalingskorting?"
     assert with_dutch_words("Where is the general meeting of June 2024?") == "Where is the ALV of June 2024?"
     assert with_dutch_words("Where is it?") == "Where is it?"
+
+
+@pytest.mark.parametrize("question, term", [
+    ("Welke bevoegdheden geeft de Wet gemeentelijke instrumenten warmtetransitie?", "Wet gemeentelijke instrumenten warmtetransitie"),
+    ("Hoeveel geld zit er in de regeling Reductie Energiegebruik Woningen?", "Reductie Energiegebruik Woningen"),
+    ("Wanneer moet de RES 2.0 klaar zijn?", "RES 2.0"),
+    ("Wat staat er in het tweede verdeelbesluit?", "tweede verdeelbesluit"),
+])
+def test_names_of_several_words_count_as_a_whole(question, term):
+    assert term in [t.text for t in asked(question, "nl").terms]
+
+
+def test_a_name_of_several_words_is_covered_as_written_by_initials_or_in_one_sentence():
+    law = Term("Wet gemeentelijke instrumenten warmtetransitie", 0, 0)
+    assert Coverage("De Wet gemeentelijke instrumenten warmtetransitie is aangenomen.").term(law)
+    assert Coverage("Met de Wgiw krijgen gemeenten meer bevoegdheden.").term(law)
+    assert not Coverage("De wet is er. Gemeenten krijgen instrumenten. De warmtetransitie gaat door.").term(law)
+    assert not Coverage("Op weg naar de RES 1.0: in 2021 volgt de volgende versie (2.0).").term(Term("RES 2.0", 0, 0))
+    assert not Coverage("Het verdeelbesluit blijft. De Tweede Kamer praat erover.").term(Term("tweede verdeelbesluit", 0, 0))
+
+
+def test_succeeding_someone_must_be_in_the_letter():
+    [succession] = [t for t in asked("Wie volgt Jan Smit op als directeur?", "nl").terms if t.dutch]
+    assert Coverage("Anna de Boer is per 1 maart de opvolger van Jan Smit.").term(succession)
+    assert not Coverage("Jan Smit is algemeen directeur van de VNG.").term(succession)
+    assert "Zwartkruis" in [t.text for t in asked("Wie volgt Jan Zwartkruis op als directeur?", "nl").terms]
+
+
+def test_who_holds_a_role_is_answered_from_the_signature_that_names_it(domain_engine):
+    answer = domain_engine.ask("Wie was in juni 2024 algemeen directeur van de VNG?")
+    assert answer.found and "Wolters" in answer.passages[0].text
+    change = domain_engine.ask("Wie is de nieuwe algemeen directeur van de VNG?")
+    assert not change.found or all("Wolters" not in p.text for p in change.passages)
