@@ -175,6 +175,11 @@ def named_phrases(question: str) -> list[Term]:
     return found
 
 
+def _has_acronym_part(word: str) -> bool:
+    """"AI-verordening", "Wmo-budget": an acronym makes the compound specific."""
+    return "-" in word and any(_ACRONYM.match(part) for part in word.split("-"))
+
+
 def distinctive_terms(question: str, lang: str) -> list[Term]:
     """Question words that name something specific: acronyms, and words rare in general
     language (in English questions only names and acronyms: English words never occur in
@@ -194,7 +199,7 @@ def distinctive_terms(question: str, lang: str) -> list[Term]:
             continue
         if len(word) < 3 or word.isdigit() or low in STOPWORDS or set(tokenize(low)) <= _NEUTRAL:
             continue
-        if _ACRONYM.match(word) or (low in ROLES and lang != "en"):
+        if _ACRONYM.match(word) or (low in ROLES and lang != "en") or _has_acronym_part(word):
             terms.append(Term(word, m.start(), m.end()))
         elif lang == "en":
             if word[0].isupper() and m.start() > 0 and _zipf(low, "en") < 3.0:

@@ -244,3 +244,7 @@ def test_who_holds_a_role_is_answered_from_the_signature_that_names_it(domain_en
     assert answer.found and "Wolters" in answer.passages[0].text
     change = domain_engine.ask("Wie is de nieuwe algemeen directeur van de VNG?")
     assert not change.found or all("Wolters" not in p.text for p in change.passages)
+
+
+def test_a_compound_with_an_acronym_is_specific():
+    assert "AI-verordening" in [t.text for t in asked("Moeten gemeenten iets met de AI-verordening?", "nl").terms]
