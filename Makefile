@@ -29,11 +29,14 @@ test: setup postgres
 
 # Dev and held-out halves are reported apart; held-out files are never used for tuning (tests/eval/README.md).
 UNDATED_INDEX := .ledenbot/index-undated
+FRESH_INDEX   := .ledenbot/index-fresh
 eval: setup
 	$(BIN)/ledenbot reindex
 	$(BIN)/ledenbot reindex --letters tests/eval/letters-undated --index $(UNDATED_INDEX)
 	$(BIN)/ledenbot eval tests/eval/questions.jsonl tests/eval/nearmiss-dev.jsonl tests/eval/nearmiss-heldout.jsonl
 	$(BIN)/ledenbot eval --index $(UNDATED_INDEX) tests/eval/undated-dev.jsonl tests/eval/undated-heldout.jsonl
+	$(BIN)/ledenbot reindex --letters tests/eval/letters-fresh --index $(FRESH_INDEX)
+	$(BIN)/ledenbot eval --index $(FRESH_INDEX) tests/eval/fresh-dev.jsonl tests/eval/fresh-heldout.jsonl
 
 bench: setup
 	$(BIN)/python bench/quality.py

@@ -60,3 +60,52 @@ def test_undated_letters_are_reproducible_and_stripped(tmp_path, monkeypatch):
     unnumbered = [p for p in shipped if "Lbr" not in p.read_text(encoding="utf-8")]
     originally_unnumbered = [p for p in LETTERS.glob("*.md") if p.name != "README.md" and "Lbr" not in p.read_text()]
     assert len(unnumbered) - len(originally_unnumbered) == 5
+
+
+# The fresh set (tests/eval/README.md, "The fresh set"): its own 24 letters, its own questions.
+FRESH_LETTERS = EVAL / "letters-fresh"
+FRESH_TEXTS = {p.stem: p.read_text(encoding="utf-8") for p in FRESH_LETTERS.glob("*.md")}
+
+
+def _front_matter(text: str) -> str:
+    assert text.startswith("---\n")
+    return text.split("\n---\n", 1)[0]
+
+
+def test_fresh_letters_are_messy_like_letters_saved_from_the_web():
+    assert len(FRESH_TEXTS) == 24
+    for stem, text in FRESH_TEXTS.items():
+        head = _front_matter(text)
+        assert "\ntitle:" in head and "\nurl:" in head, stem
+        assert 300 <= len(text.split()) <= 1500, stem
+    undated = [s for s, t in FRESH_TEXTS.items() if "\ndate:" not in _front_matter(t)]
+    unnumbered = [s for s, t in FRESH_TEXTS.items() if "Lbr" not in t]
+    assert len(undated) == 18 and len(unnumbered) == 6
+
+
+def test_fresh_halves_are_disjoint_balanced_and_true_to_the_letters():
+    dev, heldout = _both("fresh")
+    assert not {r["question"] for r in dev} & {r["question"] for r in heldout}
+    for kind, least in (("answerable", 40), ("nearmiss", 30), ("latest", 14), ("date", 12)):
+        in_dev = [r for r in dev if r["kind"] == kind]
+        in_heldout = [r for r in heldout if r["kind"] == kind]
+        assert len(in_dev) + len(in_heldout) >= least and abs(len(in_dev) - len(in_heldout)) <= 1, kind
+    for row in dev + heldout:
+        assert set(row["gold_letters"]) <= set(FRESH_TEXTS), row
+        assert bool(row["gold_letters"]) == (row["kind"] != "nearmiss"), row
+        if row["kind"] == "latest":
+            assert len(row["gold_letters"]) == 1, row
+        if "gold_phrase" in row:
+            assert all(row["gold_phrase"].lower() in FRESH_TEXTS[g].lower() for g in row["gold_letters"]), row
+    for kind in ("answerable", "nearmiss"):
+        part = [r for r in dev + heldout if r["kind"] == kind]
+        assert 0.10 <= sum(r["lang"] == "en" for r in part) / len(part) <= 0.25, kind
+
+
+def test_split_script_reproduces_every_shipped_split():
+    spec = importlib.util.spec_from_file_location("split", EVAL / "split.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for set_name in ("nearmiss", "undated", "fresh"):
+        dev, heldout = _both(set_name)
+        assert module.split(dev + heldout) == (dev, heldout), set_name
