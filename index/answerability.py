@@ -24,6 +24,9 @@ from index.sentences import split_sentences
 EVERYDAY_ZIPF = 4.25  # a compound part this common carries no specifics of its own…
 SPECIFIC_ZIPF = 4.0  # …when the other part is at most this common ("ventilatie" in "ventilatiegelden")
 _LINKS = ("s", "e", "en", "-")
+# Schemes are told apart by their modifier: the Klimaatfonds is not the Warmtefonds.
+SCHEME_KINDS = ("fonds", "wet", "regeling", "toeslag", "subsidie", "uitkering", "impuls", "akkoord", "verordening",
+                "bijdrage", "budget", "programma", "pact", "deal", "agenda", "circulaire", "nota")
 
 
 class Coverage:
@@ -111,8 +114,8 @@ class Coverage:
             return any(self.category(Term(word, 0, 0)) for word in term.dutch)
         word = term.text.lower()
         parts = [p for p in word.split("-") if p]
-        if _is_time(word) or " " in word.strip():  # a month, season, ordinal or version is what is asked
-            return False
+        if _is_time(word) or " " in word.strip() or word.endswith(SCHEME_KINDS):
+            return False  # a month, season, ordinal or version is what is asked; another fund is another fund
         if len(parts) > 1:
             return self._has(parts[-1])
         return any(len(word) - i >= 5 and self._has(word[i:]) for i in range(3, len(word) - 4))

@@ -129,6 +129,8 @@ def test_half_a_compound_counts_only_beside_fully_covered_terms():
     # …but another edition is not half of one: the month or season is what is asked
     assert not Coverage("De meicirculaire is uit.").category(_term("septembercirculaire"))
     assert not Coverage("De ALV is in juni.").category(_term("najaars-ALV"))
+    # …nor another fund or law: the modifier is what tells one scheme from another
+    assert not Coverage("Het garantiefonds staat borg.").category(_term("klimaatfonds"))
 
 
 def test_english_date_order():
