@@ -253,6 +253,28 @@ class Candidate:
     date_exact: bool  # False for an estimated letter date ("a.s." may lie either side of it)
     passage_dates: list[dt.date]
     letter_dates: list[dt.date]
+    signature: str = ""  # the letter's signature block, where it may answer (who signed, who holds a role)
+
+
+# A person's name: initials or a title before a capitalized word ("J.P. Wolters", "mevrouw
+# Dijkema"), or two capitalized words of which the first is not a common word ("Pieter Hoogland").
+_TITLED = re.compile(r"(?:\b(?:[A-Z]\.\s?){1,4}|\b(?:mevrouw|mw\.|de heer|dhr\.|mr\.?|dr\.?|drs\.?|prof\.?|ir\.?)\s+)"
+                     r"(?:(?:van|de|der|den|ter|ten)\s+)*[A-Z][\w'’-]+")
+_TWO_CAPITALIZED = re.compile(r"(?<!^)(?<![.!?]\s)\b([A-Z][a-zà-ÿ]+)\s+(?:(?:van|de|der|den|ter|ten)\s+)*[A-Z][a-zà-ÿ]+")
+COMMON_WORD_ZIPF = 5.3  # "Tweede Kamer" is not a person; "Jan de Vries" is
+
+
+def _names_person(text: str) -> bool:
+    if _TITLED.search(text):
+        return True
+    return any(_zipf(m.group(1).lower(), "nl") < COMMON_WORD_ZIPF for m in _TWO_CAPITALIZED.finditer(text))
+
+
+def names_holder(role: Term, text: str, signature: str = "") -> bool:
+    """A sentence (or the signature) with the role and a person's name: "who became the new
+    minister" is not answered by "u spreekt met een nieuwe minister"."""
+    units = split_sentences(text) + ([signature] if signature else [])
+    return any(Coverage(unit, sentences=False).term(role) and _names_person(unit) for unit in units)
 
 
 def uncovered(question: Asked, candidate: Candidate) -> tuple[list[Term], list[Period]]:
@@ -263,6 +285,7 @@ def uncovered(question: Asked, candidate: Candidate) -> tuple[list[Term], list[P
         terms = [t for t in question.terms if not words.term(t)]
         if len(question.terms) >= 2 and len(terms) == 1 and words.category(terms[0]):
             terms = []  # every other specific is there, and the rest of this one
+        terms += [r for r in question.holders if r not in terms and not names_holder(r, text, candidate.signature)]
         periods = [p for p in question.periods if not covers_period(p, candidate.letter_date, dates, text, candidate.title,
                                                                   candidate.date_exact)]
         if not terms and not periods:

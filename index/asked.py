@@ -66,6 +66,7 @@ class Period:
 class Asked:
     terms: tuple[Term, ...]
     periods: tuple[Period, ...]
+    holders: tuple[Term, ...] = ()  # roles a "wie/who" question asks the holder of: a name must go with them
 
 
 @lru_cache(maxsize=4096)
@@ -215,15 +216,20 @@ _CHANGE = re.compile(r"\b(nieuwe?|opvolg\w*|opgevolgd|volgt|volgde|wordt|werd|st
                      r"new|next|succeed\w*|successor|replace\w*|became|become|will)\b", re.IGNORECASE)
 
 
-def asks_who_holds_role(question: str, lang: str) -> list[Term]:
-    """"Wie was in 2019 voorzitter van het College voor Arbeidszaken?": the roles asked about
-    when the question asks who holds (or held) one, not who comes next. A letter's signature
-    ("…, voorzitter College voor Arbeidszaken") answers that."""
-    if not _WHO.search(question) or _CHANGE.search(question):
+def roles_asked(question: str, lang: str) -> list[Term]:
+    """The role words of a "wie/who" question ("wie werd de nieuwe minister?")."""
+    if not _WHO.search(question):
         return []
     if lang == "en":
         return [t for t in distinctive_terms(question, lang) if t.dutch and set(t.dutch) & ROLES]
     return [t for t in distinctive_terms(question, lang) if t.text.lower() in ROLES]
+
+
+def asks_who_holds_role(question: str, lang: str) -> list[Term]:
+    """"Wie was in 2019 voorzitter van het College voor Arbeidszaken?": the roles asked about
+    when the question asks who holds (or held) one, not who comes next. A letter's signature
+    ("…, voorzitter College voor Arbeidszaken") answers that."""
+    return [] if _CHANGE.search(question) else roles_asked(question, lang)
 
 
 TOPIC_ZIPF = 4.25  # words at most this common name what a question is about ("jeugdzorg", "opvang")
@@ -251,4 +257,4 @@ def asked(question: str, lang: str) -> Asked:
     inside = lambda t: any(p.start <= t.start < p.end for p in periods)  # noqa: E731
     heads = {p.head for p in periods if p.head_dutch}  # an English head is checked with its period
     return Asked(tuple(t for t in distinctive_terms(question, lang) if not inside(t) and t.text not in heads),
-                 tuple(periods))
+                 tuple(periods), tuple(roles_asked(question, lang)))

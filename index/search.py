@@ -177,6 +177,7 @@ class Searcher:
         kinds = ("content", "signature") if signature else ("content",)
         chunks = [c for c in self.index.manifest.chunks[entry.chunk_start: entry.chunk_start + entry.chunk_count]
                   if c.kind in kinds]
+        signed = " ".join(c.text for c in chunks if c.kind == "signature")
         stored = self.index.manifest.chunks[hit.chunk]
         return Candidate(
             passage=index_text(entry.title, stored),
@@ -186,6 +187,7 @@ class Searcher:
             date_exact=not entry.date_estimated,
             passage_dates=stored.dates,
             letter_dates=[d for c in chunks for d in c.dates],
+            signature=signed,
         )
 
     def _floor(self, query: np.ndarray, question: str) -> float:

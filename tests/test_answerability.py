@@ -250,3 +250,14 @@ def test_who_holds_a_role_is_answered_from_the_signature_that_names_it(domain_en
 
 def test_a_compound_with_an_acronym_is_specific():
     assert "AI-verordening" in [t.text for t in asked("Moeten gemeenten iets met de AI-verordening?", "nl").terms]
+
+
+def test_who_holds_a_role_needs_a_name_beside_the_role():
+    from index.answerability import names_holder
+
+    [role] = asked("Wie werd in 2017 de nieuwe minister voor jeugdzorg?", "nl").holders
+    assert not names_holder(role, "U bespreekt dit voor het eerst met een nieuwe minister. De Tweede Kamer is nieuw.")
+    assert names_holder(role, "Sinds oktober is Hugo de Jonge de nieuwe minister voor jeugdzorg.")
+    assert names_holder(role, "De nieuwe minister, mevrouw Van Ark, sprak de leden toe.")
+    assert names_holder(role, "Het wetsvoorstel ligt bij de minister.", signature="J.P. Wolters\nMinister")
+    assert asked("Wat vindt de minister van de jeugdzorg?", "nl").holders == ()  # not a "who" question
