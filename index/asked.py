@@ -140,6 +140,7 @@ def question_periods(question: str, lang: str = "nl") -> list[Period]:
     return sorted(found, key=lambda p: p.start)
 
 
+_WHO = re.compile(r"\b(wie|who)\b", re.IGNORECASE)
 _LAW = re.compile(r"\bWet((?:\s+(?!(?:op|de|het|van|voor|over|en|in|met|aan|bij|om)\b)[a-zà-ÿ][\w-]*){1,4})")
 _ORDINAL = re.compile(r"\b(eerste|tweede|derde|vierde|vijfde|zesde|zevende|achtste|negende|tiende)\s+([\w-]+)", re.IGNORECASE)
 _VERSION = re.compile(r"\b([\w-]+)\s+(\d+\.\d+)\b")
@@ -160,8 +161,9 @@ def named_phrases(question: str) -> list[Term]:
         if all(end <= t.start or start >= t.end for t in found):
             found.append(Term(question[start:end], start, end, dutch))
 
-    for m in _SUCCESSION.finditer(question):
-        add(m.start(), m.end(), SUCCESSION_WORDS)
+    if _WHO.search(question):  # "wat volgt op de ALV?" and "de opvolging van adviezen" are no successions
+        for m in _SUCCESSION.finditer(question):
+            add(m.start(), m.end(), SUCCESSION_WORDS)
     for m in _LAW.finditer(question):
         add(m.start(), m.end())
     for m in _NAME_RUN.finditer(question):
@@ -187,7 +189,8 @@ def distinctive_terms(question: str, lang: str) -> list[Term]:
     the Dutch letters, so their absence says nothing) and the glossary's phrases, checked by
     their Dutch words."""
     if lang == "en":
-        phrases = [Term(p.text, p.start, p.end, p.dutch) for p in english_phrases(question)]
+        phrases = [Term(p.text, p.start, p.end, p.dutch) for p in english_phrases(question)
+                   if _WHO.search(question) or "opvolger" not in p.dutch]  # "will the talks succeed?"
     else:
         phrases = named_phrases(question)
     terms = list(phrases)
@@ -210,7 +213,6 @@ def distinctive_terms(question: str, lang: str) -> list[Term]:
     return sorted(terms, key=lambda t: t.start)
 
 
-_WHO = re.compile(r"\b(wie|who)\b", re.IGNORECASE)
 # A change of person is not answered by whoever signed: "wie is de nieuwe voorzitter?"
 _CHANGE = re.compile(r"\b(nieuwe?|opvolg\w*|opgevolgd|volgt|volgde|wordt|werd|straks|komende|volgende|"
                      r"new|next|succeed\w*|successor|replace\w*|became|become|will)\b", re.IGNORECASE)

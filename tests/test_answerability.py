@@ -261,3 +261,9 @@ def test_who_holds_a_role_needs_a_name_beside_the_role():
     assert names_holder(role, "De nieuwe minister, mevrouw Van Ark, sprak de leden toe.")
     assert names_holder(role, "Het wetsvoorstel ligt bij de minister.", signature="J.P. Wolters\nMinister")
     assert asked("Wat vindt de minister van de jeugdzorg?", "nl").holders == ()  # not a "who" question
+
+
+def test_following_up_is_no_succession():
+    assert asked("Wat volgt er op de meicirculaire?", "nl").terms == (Term("meicirculaire", 17, 30),)
+    assert asked("Hoe gaat het met de opvolging van de adviezen?", "nl").terms == ()
+    assert [t.text for t in asked("Will the talks succeed?", "en").terms] == []
