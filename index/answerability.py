@@ -294,10 +294,16 @@ def uncovered(question: Asked, candidate: Candidate) -> tuple[list[Term], list[P
     return result[0]
 
 
+def _of_period(period: Period, candidate: Candidate) -> bool:
+    """The letter is from the period, or its title names it ("Abonnementstarief Wmo 2020")."""
+    return _in(period, candidate.letter_date) or _names_year(period, candidate.title)
+
+
 def first_covering(question: Asked, candidates: list[Candidate]) -> int | None:
-    """Index of the first candidate that covers every term and period, else None."""
-    for i, candidate in enumerate(candidates):
-        terms, periods = uncovered(question, candidate)
-        if not terms and not periods:
-            return i
-    return None
+    """Index of the first candidate that covers every term and period, else None. A letter
+    from the asked period ("in 2020", or named after it) goes before one that merely mentions it."""
+    covering = [i for i, c in enumerate(candidates) if uncovered(question, c) == ([], [])]
+    # not for an edition: "de begroting 2024" is written about in 2023
+    free = [p for p in question.periods if p.when and not p.head]
+    of_period = [i for i in covering if free and all(_of_period(p, candidates[i]) for p in free)]
+    return (of_period or covering or [None])[0]

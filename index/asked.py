@@ -57,6 +57,7 @@ class Period:
     years: tuple[int, ...]  # the years whose literal mention covers it
     head: str | None = None  # the edition it names: "voorjaarsnota" in "de voorjaarsnota van 2025"
     head_dutch: tuple[str, ...] = ()  # an English head's Dutch words ("Spring Memorandum")
+    when: bool = False  # says when ("in 2020", "vanaf 2020"), not which edition ("de begroting 2024")
 
     def head_term(self) -> Term | None:
         return Term(self.head, 0, 0, self.head_dutch) if self.head else None
@@ -105,6 +106,10 @@ def _head(question: str, start: int, lang: str) -> str | None:
     return None
 
 
+_WHEN = frozenset("in sinds vanaf per tot na voor begin eind medio halverwege tijdens rond omstreeks "
+                  "since from until after before during around by".split())
+
+
 def question_periods(question: str, lang: str = "nl") -> list[Period]:
     """Years, year ranges, months and dates the question names."""
     found: list[Period] = []
@@ -114,7 +119,9 @@ def question_periods(question: str, lang: str = "nl") -> list[Period]:
         if first and last and all(m.end() <= s or m.start() >= e for s, e in taken):
             english = _english_head(question, m.start(), m.end()) if lang == "en" else None
             head, dutch = english or (_head(question, m.start(), lang), ())
-            found.append(Period(m.group(0), first, last, m.start(), m.end(), years, head, dutch))
+            before = question[:m.start()].split()
+            when = bool(before) and before[-1].lower().strip(",") in _WHEN
+            found.append(Period(m.group(0), first, last, m.start(), m.end(), years, head, dutch, when))
             taken.append((m.start(), m.end()))
 
     for m in _YEAR_RANGE.finditer(question):

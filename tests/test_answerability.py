@@ -267,3 +267,20 @@ def test_following_up_is_no_succession():
     assert [t.text for t in asked("Wat volgt er op de meicirculaire?", "nl").terms] == ["meicirculaire"]
     assert asked("Hoe gaat het met de opvolging van de adviezen?", "nl").terms == ()
     assert [t.text for t in asked("Will the talks succeed?", "en").terms] == []
+
+
+def test_a_letter_from_the_asked_year_goes_before_one_that_mentions_it():
+    from index.answerability import Candidate, first_covering
+    import datetime as dt
+
+    def letter(title, date, text):
+        return Candidate(passage=text, title=title, letter=text, letter_date=date, date_exact=True,
+                         passage_dates=[], letter_dates=[])
+
+    later = letter("Wetsvoorstel eigen bijdrage Wmo", dt.date(2024, 5, 14), "Sinds 2020 geldt het abonnementstarief.")
+    then = letter("Abonnementstarief Wmo 2020", dt.date(2019, 10, 29), "Het abonnementstarief is in 2020 19 euro.")
+    assert first_covering(asked("Hoe hoog wordt het abonnementstarief vanaf 2020?", "nl"), [later, then]) == 1
+    # an edition named by its year ("de begroting 2024") is written about the year before
+    budget = letter("Meicirculaire 2023", dt.date(2023, 6, 2), "Lever de begroting 2024 uiterlijk 15 november in.")
+    news = letter("Septembercirculaire 2024", dt.date(2024, 9, 24), "In 2024 groeit het fonds; de begroting volgt.")
+    assert first_covering(asked("Wanneer moet de begroting 2024 binnen zijn?", "nl"), [budget, news]) == 0
