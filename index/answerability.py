@@ -260,7 +260,7 @@ class Candidate:
 # Dijkema"), or two capitalized words of which the first is not a common word ("Pieter Hoogland").
 _TITLED = re.compile(r"(?:\b(?:[A-Z]\.\s?){1,4}|\b(?:mevrouw|mw\.|de heer|dhr\.|mr\.?|dr\.?|drs\.?|prof\.?|ir\.?)\s+)"
                      r"(?:(?:van|de|der|den|ter|ten)\s+)*[A-Z][\w'’-]+")
-_TWO_CAPITALIZED = re.compile(r"(?<!^)(?<![.!?]\s)\b([A-Z][a-zà-ÿ]+)\s+(?:(?:van|de|der|den|ter|ten)\s+)*[A-Z][a-zà-ÿ]+")
+_TWO_CAPITALIZED = re.compile(r"\b([A-Z][a-zà-ÿ]+)\s+(?:(?:van|de|der|den|ter|ten)\s+)*[A-Z][a-zà-ÿ]+")
 COMMON_WORD_ZIPF = 5.3  # "Tweede Kamer" is not a person; "Jan de Vries" is
 
 

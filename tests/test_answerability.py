@@ -259,6 +259,7 @@ def test_who_holds_a_role_needs_a_name_beside_the_role():
     assert not names_holder(role, "U bespreekt dit voor het eerst met een nieuwe minister. De Tweede Kamer is nieuw.")
     assert names_holder(role, "Sinds oktober is Hugo de Jonge de nieuwe minister voor jeugdzorg.")
     assert names_holder(role, "De nieuwe minister, mevrouw Van Ark, sprak de leden toe.")
+    assert names_holder(role, "Hugo de Jonge is sinds oktober de nieuwe minister.")
     assert names_holder(role, "Het wetsvoorstel ligt bij de minister.", signature="J.P. Wolters\nMinister")
     assert asked("Wat vindt de minister van de jeugdzorg?", "nl").holders == ()  # not a "who" question
 
