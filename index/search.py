@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from index.answerability import Candidate, Coverage, first_covering, uncovered
+from index.answerability import Candidate, Coverage, first_covering, names_holder, uncovered
 from index.asked import asked, asks_who_holds_role, topic_terms
 from index.chunking import index_text
 from index.embedding import Embedder
@@ -24,6 +24,7 @@ from index.highlight import best_sentence
 from index.lexical import tokenize
 from index.metadata import find_references, strip_references
 from index.models import Answer, LetterRef, Missing, Passage
+from index.sentences import split_sentences
 from index.store import LetterEntry, LoadedIndex
 
 RRF_K = 60
@@ -348,7 +349,8 @@ class Searcher:
         if stored.kind == "signature":  # shown whole: the name belongs with the role
             highlight = None
         else:
-            highlight = highlight or best_sentence(stored.text, question, self.index.lexical)
+            highlight = highlight or self._holder_sentence(stored.text, question) or best_sentence(
+                stored.text, question, self.index.lexical)
         page = stored.page_at(stored.text.find(highlight)) if highlight else stored.page
         return Passage(
             text=stored.text,
@@ -358,6 +360,15 @@ class Searcher:
             letter=ref,
             dates=stored.dates,
         )
+
+
+    @staticmethod
+    def _holder_sentence(text: str, question: str) -> str | None:
+        """For "wie is de voorzitter?": the sentence that names the role with a person."""
+        roles = asked(question, language(question)).holders
+        if not roles:
+            return None
+        return next((s for s in split_sentences(text) if all(names_holder(r, s) for r in roles)), None)
 
 
 def validate_question(question: str, max_chars: int) -> str:
