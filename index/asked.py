@@ -96,13 +96,18 @@ def _head(question: str, start: int, lang: str) -> str | None:
     "de ALV in juni 2024": the nearest content word before it, if that is a distinctive one.
     None for free-standing periods ("krijgen we in 2025 …", "richting 2026")."""
     before = re.split(r"[.?!;:]", question[:start])[-1]
-    for word in [w.strip(",()'\"") for w in before.split()][::-1][:HEAD_LOOKBACK]:
+    words = [w.strip(",()'\"") for w in before.split()][::-1][:HEAD_LOOKBACK]
+    everyday = 0
+    for i, word in enumerate(words):
         low = word.lower()
         if len(word) < 3 or low in STOPWORDS or low in MONTHS or not set(tokenize(low)) - _NEUTRAL:
             continue
         if _ACRONYM.match(word) or (_zipf(low, "nl") < HEAD_ZIPF and (lang != "en" or _zipf(low, "en") < 3.0)):
             return word  # in English only a Dutch word or an acronym can be checked against the letters
-        return None  # the nearest content word is an everyday one: the period stands free
+        # one everyday word may end a capitalized name ("de Cao Aan de slag 2023"); else the period stands free
+        everyday += 1
+        if everyday > 1 or i == 0 and not any(w[:1].isupper() for w in words[1:]):
+            return None
     return None
 
 

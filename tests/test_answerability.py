@@ -23,6 +23,8 @@ def _term(word: str) -> Term:
     ("Krijgen we in 2025 minder geld?", "2025", None),
     ("Wat kwam er uit het BOFv op 15 maart?", "15 maart", "BOFv"),
     ("What happened at the ALV of 26 June 2024?", "26 June 2024", "ALV"),
+    ("Tot wanneer loopt de stemming over de Cao Aan de slag 2023?", "2023", "Cao"),
+    ("Wat is de stand van de gemeentefinanciën richting 2026?", "2026", None),
 ])
 def test_periods_in_questions(question, text, head):
     [period] = question_periods(question)
