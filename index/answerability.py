@@ -105,7 +105,7 @@ class Coverage:
         word = term.text.lower()
         if self.term(term):
             return True
-        return len(word) >= 5 and any(_common_prefix(word, w) >= max(5, min(len(word), len(w)) / 2) for w in self.words)
+        return len(word) >= 5 and any(_shares_modifier(word, w) for w in self.words)
 
     def category(self, term: Term) -> bool:
         """Only the category of a compound is there: "verkiezingen" of "herindelingsverkiezingen"
@@ -152,13 +152,17 @@ class Coverage:
         return False
 
 
-def _common_prefix(a: str, b: str) -> int:
+TOPIC_PREFIX_ZIPF = 5.0  # "jeugd" (4.9) ties jeugdzorg to jeugdhulp; "gemeente" (5.4) ties nothing
+
+
+def _shares_modifier(a: str, b: str) -> bool:
+    """"jeugdzorg" and "jeugdhulp" begin with the same, not too common, word."""
     n = 0
     for x, y in zip(a, b):
         if x != y:
             break
         n += 1
-    return n
+    return n >= max(5, min(len(a), len(b)) / 2) and _zipf(a[:n], "nl") < TOPIC_PREFIX_ZIPF
 
 
 def _in(period: Period, date: dt.date | None) -> bool:

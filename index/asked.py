@@ -251,10 +251,10 @@ TOPIC_ZIPF = 4.25  # words at most this common name what a question is about ("j
 
 def topic_terms(question: str, lang: str) -> tuple[Term, ...]:
     """What the question is about, more loosely than its distinctive terms: every content word
-    that is not an everyday one, and the acronyms (in English: the glossary's phrases and the
-    acronyms). For telling which letters share a topic, not for refusing."""
-    if lang == "en":
-        return tuple(t for t in distinctive_terms(question, lang) if t.dutch or _ACRONYM.match(t.text))
+    that is not an everyday one, and the acronyms (in English: its distinctive terms). For
+    telling which letters share a topic, not for refusing."""
+    if lang == "en":  # the glossary's phrases, acronyms and the Dutch names in it ("the Omgevingswet")
+        return tuple(distinctive_terms(question, lang))
     terms = []
     for m in _WORD.finditer(question):
         word = m.group(0).strip("'’-")

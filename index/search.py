@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from index.answerability import Candidate, Coverage, first_covering, names_holder, uncovered
-from index.asked import asked, asks_who_holds_role, topic_terms
+from index.asked import Asked, asked, asks_who_holds_role, topic_terms
 from index.chunking import index_text
 from index.embedding import Embedder
 from index.language import language
@@ -37,7 +37,8 @@ SIGNED = re.compile(r"\b(ondertekend|ondertekende|ondertekening|tekende|getekend
 FLOOR_HITS = 5  # the relevance floor is judged on this many of the best letters
 SPECIFIC_POOL = 8  # hits whose letters may answer the question's specifics…
 SPECIFIC_WINDOW = 0.05  # …beyond the top 3, when their cosine is this close to the best
-LATEST = re.compile(r"\b(laatste?|laatst|meest recente?|recentste|nieuwste|actuele|huidige|nu|op dit moment|momenteel|"
+LATEST = re.compile(r"\b(laatste?|laatst|meest recente?|recente?|recentelijk|onlangs|inmiddels|stand van zaken|"
+                    r"recentste|nieuwste|actuele|huidige|nu|op dit moment|momenteel|recently|up[- ]to[- ]date|"
                     r"latest|current|currently|most recent|newest|now)\b", re.IGNORECASE)
 
 
@@ -234,6 +235,9 @@ class Searcher:
             window = [h for h in topical if h.cosine >= max(floor, best - LATEST_TOPIC)]
         else:
             window = self._close_to_best(hits, floor, LATEST_TOPIC)
+        periods = asked(question, language(question)).periods
+        if periods:  # "de laatste brief over de cao in 2019": the newest of that year
+            window = [h for h in window if not uncovered(Asked((), periods), self._candidate(h))[1]]
         if not window:
             return hits
         ordered = sorted(window, key=lambda h: (self._date(h) is not None, self._date(h) or dt.date.min), reverse=True)

@@ -287,3 +287,23 @@ def test_a_letter_from_the_asked_year_goes_before_one_that_mentions_it():
     budget = letter("Meicirculaire 2023", dt.date(2023, 6, 2), "Lever de begroting 2024 uiterlijk 15 november in.")
     news = letter("Septembercirculaire 2024", dt.date(2024, 9, 24), "In 2024 groeit het fonds; de begroting volgt.")
     assert first_covering(asked("Wanneer moet de begroting 2024 binnen zijn?", "nl"), [budget, news]) == 0
+
+
+@pytest.mark.parametrize("question", [
+    "Welke afspraken zijn er onlangs gemaakt over de jeugdzorg?",
+    "Wat is de stand van zaken rond de jeugdzorg?",
+    "What did the VNG recently write about youth care?",
+])
+def test_other_words_for_latest(topic_engine, question):
+    answer = topic_engine.ask(question)
+    assert answer.found and answer.passages[0].letter.id == "jeugd-2022"
+
+
+def test_the_latest_of_an_asked_year_is_of_that_year(topic_engine):
+    answer = topic_engine.ask("Wat was in 2019 de laatste brief over de jeugdzorg?")
+    assert answer.found and answer.passages[0].letter.id == "jeugd-2019"
+
+
+def test_a_common_first_word_ties_no_topic():
+    assert Coverage("Gemeenten krijgen meer taken.").shares_topic(_term("gemeentefonds")) is False
+    assert Coverage("De jeugdhulp staat onder druk.").shares_topic(_term("jeugdzorg")) is True
