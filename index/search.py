@@ -31,6 +31,7 @@ RRF_K = 60
 CANDIDATES = 100
 TIE = 0.01  # cosines this close (for neighbours in rank) count as "about equally good"
 SAME_TOPIC = 0.012  # cosine this close to the best passage: the same topic
+TITLED_TOPIC = 0.05  # …or this close if its title has the topic's words
 LATEST_TOPIC = 0.025  # for "latest" questions, also this close if the letter shares the question's words
 CROSS_LINGUAL = 0.015  # how much lower the margin is for English questions (dev set: see README)
 SIGNED = re.compile(r"\b(ondertekend|ondertekende|ondertekening|tekende|getekend|signed|signatory)\b", re.IGNORECASE)
@@ -232,7 +233,11 @@ class Searcher:
             topical = [h for h in hits[:10]
                        if all(Coverage(self._candidate(h).letter, sentences=False).shares_topic(t) for t in terms)]
             best = max((h.cosine for h in topical), default=0.0)
-            window = [h for h in topical if h.cosine >= max(floor, best - LATEST_TOPIC)]
+            # named in the title ("Septembercirculaire gemeentefonds"): on the topic even a bit further off
+            titled = {id(h) for h in topical
+                      if all(Coverage(self._letter_of_chunk[h.chunk].title, sentences=False).shares_topic(t) for t in terms)}
+            window = [h for h in topical
+                      if h.cosine >= max(floor, best - (TITLED_TOPIC if id(h) in titled else LATEST_TOPIC))]
         else:
             window = self._close_to_best(hits, floor, LATEST_TOPIC)
         periods = asked(question, language(question)).periods
