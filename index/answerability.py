@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
-from index.asked import _ACRONYM, _WORD, YEARLESS, Asked, Period, Term, _zipf
+from index.asked import _ACRONYM, _WORD, SUCCESSION, SUCCESSION_WORDS, YEARLESS, Asked, Period, Term, _zipf
 from index.dates import DAY_MONTH, MONTHS, _MONTH_ALT, mentioned_dates
 from index.lexical import STOPWORDS, tokenize
 from index.sentences import split_sentences
@@ -25,6 +26,7 @@ EVERYDAY_ZIPF = 4.25  # a compound part this common carries no specifics of its 
 SPECIFIC_ZIPF = 4.0  # …when the other part is at most this common ("ventilatie" in "ventilatiegelden")
 _LINKS = ("s", "e", "en", "-")
 # Schemes are told apart by their modifier: the Klimaatfonds is not the Warmtefonds.
+PERIOD_TIE = 0.015  # a letter from the asked year goes first when it answers about this well
 SCHEME_KINDS = ("fonds", "wet", "regeling", "toeslag", "subsidie", "uitkering", "impuls", "akkoord", "verordening",
                 "bijdrage", "budget", "programma", "pact", "deal", "agenda", "circulaire", "nota")
 
@@ -40,6 +42,7 @@ class Coverage:
         self.words = set(words) | {part for w in words if "-" in w for part in w.split("-") if part}
         self.stems = set(tokenize(text))
         self._cased = _WORD.findall(text)
+        self._per_sentence: list[Coverage] | None = None
 
     def _has(self, part: str) -> bool:
         """The word, its stem, or (4+ letters) a word that starts or ends with it: the text's
@@ -61,6 +64,8 @@ class Coverage:
         return False
 
     def term(self, term: Term) -> bool:
+        if term.dutch == SUCCESSION_WORDS:  # "volgt … op" in one clause, or an opvolg- word
+            return bool(SUCCESSION.search(self.lower))
         if term.dutch:
             return any(self.term(Term(word, 0, 0)) for word in term.dutch)
         word = term.text.lower()
@@ -75,13 +80,14 @@ class Coverage:
         if self._sentences is None:
             return self._compound(word, depth=2)
         # the parts of a compound must meet in one sentence, not anywhere in a long letter
-        return any(Coverage(sentence, sentences=False)._compound(word, depth=2)
-                   for sentence in split_sentences(self._sentences))
+        return any(c._compound(word, depth=2) for c in self._sentence_coverages())
 
     def _sentence_coverages(self) -> list[Coverage]:
         if self._sentences is None:
             return [self]
-        return [Coverage(sentence, sentences=False) for sentence in split_sentences(self._sentences)]
+        if self._per_sentence is None:
+            self._per_sentence = [coverage_of(sentence, False) for sentence in split_sentences(self._sentences)]
+        return self._per_sentence
 
     def _phrase(self, phrase: str) -> bool:
         """A name of several words: said as such, as its initials ("Wgiw"), or all its words
@@ -162,7 +168,18 @@ def _shares_modifier(a: str, b: str) -> bool:
         if x != y:
             break
         n += 1
-    return n >= max(5, min(len(a), len(b)) / 2) and _zipf(a[:n], "nl") < TOPIC_PREFIX_ZIPF
+    if n < max(5, min(len(a), len(b)) / 2):
+        return False
+    # the shared part as a word: "gemeentef…" of gemeentefonds/gemeentefinanciën is "gemeente"
+    word = next((a[:k] for k in range(n, 3, -1) if _zipf(a[:k], "nl") > 0), a[:n])
+    return _zipf(word, "nl") < TOPIC_PREFIX_ZIPF
+
+
+@lru_cache(maxsize=2048)
+def coverage_of(text: str, sentences: bool = True) -> Coverage:
+    """The same texts (a letter, its sentences) are checked for every term and candidate of a
+    question, and again for the next question: build each once."""
+    return Coverage(text, sentences)
 
 
 def _in(period: Period, date: dt.date | None) -> bool:
@@ -186,7 +203,7 @@ def covers_edition(period: Period, letter_date: dt.date | None, title: str, text
     title names the year, or (a single year) the letter is from it or mentions a date in it,
     or a sentence names the word with the year, month or day asked."""
     head = period.head_term() or Term("", 0, 0)
-    if not Coverage(text).term(head):
+    if not coverage_of(text).term(head):
         return False
     ranged = len(period.years) > 1
     if _names_year(period, title, every=ranged):
@@ -198,7 +215,7 @@ def covers_edition(period: Period, letter_date: dt.date | None, title: str, text
     if period.first == period.last and period.first in dates:  # "de cao … op 1 januari 2023": that very day
         return True
     for sentence in split_sentences(text):
-        if not Coverage(sentence).term(head):
+        if not coverage_of(sentence).term(head):
             continue
         if _names_year(period, sentence, every=ranged):
             return True
@@ -258,34 +275,44 @@ class Candidate:
     passage_dates: list[dt.date]
     letter_dates: list[dt.date]
     signature: str = ""  # the letter's signature block, where it may answer (who signed, who holds a role)
+    score: float = 0.0  # the passage's cosine to the question
 
 
-# A person's name: initials or a title before a capitalized word ("J.P. Wolters", "mevrouw
-# Dijkema"), or two capitalized words of which the first is not a common word ("Pieter Hoogland").
-_TITLED = re.compile(r"(?:\b(?:[A-Z]\.\s?){1,4}|\b(?:mevrouw|mw\.|de heer|dhr\.|mr\.?|dr\.?|drs\.?|prof\.?|ir\.?)\s+)"
-                     r"(?:(?:van|de|der|den|ter|ten)\s+)*[A-Z][\w'’-]+")
-_TWO_CAPITALIZED = re.compile(r"\b([A-Z][a-zà-ÿ]+)\s+(?:(?:van|de|der|den|ter|ten)\s+)*[A-Z][a-zà-ÿ]+")
+# A person's name: initials, a title or a role before a capitalized word ("J.P. Wolters",
+# "mevrouw Dijkema", "oud-minister Ollongren"), or two capitalized words of which the first is
+# not a common word and neither names an institution ("Pieter Hoogland", not "Tweede Kamer").
+_TITLED = re.compile(r"(?:\b(?:[A-Z]\.\s?){1,4}|\b(?i:mevrouw|mw\.|de heer|dhr\.|mr\.?|dr\.?|drs\.?|prof\.?|ir\.?)\s+)"
+                     r"(?:(?:van|de|der|den|ter|ten)\s+)*[A-Z][\w'’-]+"
+                     r"|\b(?i:(?:oud-)?(?:minister|staatssecretaris|burgemeester|wethouder|voorzitter|directeur|"
+                     r"commissaris|informateur|formateur))\s+(?:De\s+|Van\s+)?[A-Z][\w'’-]+")
+# overlapping (lookahead): "Ook Femke de Ridder" must still find "Femke de Ridder"
+_TWO_CAPITALIZED = re.compile(r"(?=\b([A-Z][a-zà-ÿ]+)\s+(?:(?:van|de|der|den|ter|ten)\s+)*([A-Z][a-zà-ÿ]+))")
+_INSTITUTIONS = frozenset("kamer zaken gemeenten gemeente vereniging raad college ministerie rijk provincie provincies "
+                          "unie commissie bestuur programma fonds overheid staten nederland nederlandse europese "
+                          "koning koninkrijk waterschappen ledenvergadering".split())
 COMMON_WORD_ZIPF = 5.3  # "Tweede Kamer" is not a person; "Jan de Vries" is
 
 
 def _names_person(text: str) -> bool:
     if _TITLED.search(text):
         return True
-    return any(_zipf(m.group(1).lower(), "nl") < COMMON_WORD_ZIPF for m in _TWO_CAPITALIZED.finditer(text))
+    return any(_zipf(m.group(1).lower(), "nl") < COMMON_WORD_ZIPF
+               and not {m.group(1).lower(), m.group(2).lower()} & _INSTITUTIONS
+               for m in _TWO_CAPITALIZED.finditer(text))
 
 
 def names_holder(role: Term, text: str, signature: str = "") -> bool:
     """A sentence (or the signature) with the role and a person's name: "who became the new
     minister" is not answered by "u spreekt met een nieuwe minister"."""
     units = split_sentences(text) + ([signature] if signature else [])
-    return any(Coverage(unit, sentences=False).term(role) and _names_person(unit) for unit in units)
+    return any(coverage_of(unit, False).term(role) and _names_person(unit) for unit in units)
 
 
 def uncovered(question: Asked, candidate: Candidate) -> tuple[list[Term], list[Period]]:
     """What the candidate's passage leaves out, unless the rest of its letter has it."""
     result = []
     for text, dates in ((candidate.passage, candidate.passage_dates), (candidate.letter, candidate.letter_dates)):
-        words = Coverage(text)
+        words = coverage_of(text)
         terms = [t for t in question.terms if not words.term(t)]
         if len(question.terms) >= 2 and len(terms) == 1 and words.category(terms[0]):
             terms = []  # every other specific is there, and the rest of this one
@@ -299,15 +326,21 @@ def uncovered(question: Asked, candidate: Candidate) -> tuple[list[Term], list[P
 
 
 def _of_period(period: Period, candidate: Candidate) -> bool:
-    """The letter is from the period, or its title names it ("Abonnementstarief Wmo 2020")."""
-    return _in(period, candidate.letter_date) or _names_year(period, candidate.title)
+    """The letter is named after the period ("Abonnementstarief Wmo 2020"). (Being written in
+    it says less: a 2025 letter may look back, a 2024 one give the 2025 deadline.)"""
+    return _names_year(period, candidate.title)
 
 
 def first_covering(question: Asked, candidates: list[Candidate]) -> int | None:
     """Index of the first candidate that covers every term and period, else None. A letter
-    from the asked period ("in 2020", or named after it) goes before one that merely mentions it."""
-    covering = [i for i, c in enumerate(candidates) if uncovered(question, c) == ([], [])]
+    named after the asked year ("vanaf 2020": "… Wmo 2020") goes before one that merely
+    mentions it, when it answers about as well."""
+    covers = lambda c: uncovered(question, c) == ([], [])  # noqa: E731
+    first = next((i for i, c in enumerate(candidates) if covers(c)), None)
     # not for an edition: "de begroting 2024" is written about in 2023
     free = [p for p in question.periods if p.when and not p.head]
-    of_period = [i for i in covering if free and all(_of_period(p, candidates[i]) for p in free)]
-    return (of_period or covering or [None])[0]
+    if first is None or not free or all(_of_period(p, candidates[first]) for p in free):
+        return first
+    close = candidates[first].score - PERIOD_TIE  # only among letters that answer about as well
+    return next((i for i, c in enumerate(candidates) if i > first and c.score >= close
+                 and all(_of_period(p, c) for p in free) and covers(c)), first)

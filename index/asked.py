@@ -86,7 +86,12 @@ def _english_head(question: str, start: int, end: int) -> tuple[str, tuple[str, 
     for phrase in english_phrases(question):
         gap = question[end:phrase.start] if phrase.start >= end else question[phrase.end:start]
         if phrase.end <= start or phrase.start >= end:
-            if len(gap.split()) <= (1 if phrase.start >= end else HEAD_LOOKBACK) and not re.search(r"[.?!;:]", gap):
+            # "the 2027 municipal collective agreement"; before the period only small words
+            # between ("the Spring Memorandum of 2022"), not "the fund grow in 2025"
+            after = phrase.start >= end
+            content = [w for w in gap.split() if w.lower().strip(",") not in STOPWORDS]
+            if len(gap.split()) <= (1 if after else HEAD_LOOKBACK) and (after or not content) \
+                    and not re.search(r"[.?!;:]", gap):
                 return phrase.text, phrase.dutch
     return None
 
@@ -96,18 +101,23 @@ def _head(question: str, start: int, lang: str) -> str | None:
     "de ALV in juni 2024": the nearest content word before it, if that is a distinctive one.
     None for free-standing periods ("krijgen we in 2025 …", "richting 2026")."""
     before = re.split(r"[.?!;:]", question[:start])[-1]
-    words = [w.strip(",()'\"") for w in before.split()][::-1][:HEAD_LOOKBACK]
-    everyday = 0
-    for i, word in enumerate(words):
+    offset = start - len(before)
+    first = len(question) - len(question.lstrip())  # the question's first word is capitalized anyway
+    tokens = [(offset + m.start(), m.group(0).strip(",()'\"")) for m in re.finditer(r"\S+", before)]
+    words = tokens[::-1][:HEAD_LOOKBACK]
+    skipped = False
+    for i, (_, word) in enumerate(words):
         low = word.lower()
         if len(word) < 3 or low in STOPWORDS or low in MONTHS or not set(tokenize(low)) - _NEUTRAL:
             continue
         if _ACRONYM.match(word) or (_zipf(low, "nl") < HEAD_ZIPF and (lang != "en" or _zipf(low, "en") < 3.0)):
             return word  # in English only a Dutch word or an acronym can be checked against the letters
-        # one everyday word may end a capitalized name ("de Cao Aan de slag 2023"); else the period stands free
-        everyday += 1
-        if everyday > 1 or i == 0 and not any(w[:1].isupper() for w in words[1:]):
+        # one everyday word may end a capitalized name right before it ("de Cao Aan de slag 2023");
+        # otherwise the period stands free ("hoeveel stijgt het accres ongeveer in 2020")
+        named = any(w[:1].isupper() and at != first for at, w in words[i + 1:i + 3])
+        if skipped or not named:
             return None
+        skipped = True
     return None
 
 
@@ -152,14 +162,38 @@ def question_periods(question: str, lang: str = "nl") -> list[Period]:
     return sorted(found, key=lambda p: p.start)
 
 
-_WHO = re.compile(r"\b(wie|who)\b", re.IGNORECASE)
+# "Wie is/werd … voorzitter?", "Who is the chair?": a question about who holds a role. Not a
+# relative "who" ("asylum seekers who arrive") nor the asker's own role ("wie moet ik als
+# wethouder informeren?").
+_WHO_ASKS = re.compile(r"^\W*(?:en\s+)?(?:wie|who)\s+(?:is|was|zijn|waren|wordt|werd|worden|werden|blijft|bleef|"
+                       r"volgt|volgde|zit|zat|leidt|leidde|'s|are|were|will|became|becomes|has|had|succeeded|"
+                       r"succeeds|replaced|replaces|leads|led|heads|headed|chairs|chaired)\b", re.IGNORECASE)
+_WHICH_ROLE = re.compile(r"\b(welke (?:functie|rol|positie)|what (?:role|position|job))\b", re.IGNORECASE)
 _LAW = re.compile(r"\bWet((?:\s+(?!(?:op|de|het|van|voor|over|en|in|met|aan|bij|om)\b)[a-zà-ÿ][\w-]*){1,4})")
 _ORDINAL = re.compile(r"\b(eerste|tweede|derde|vierde|vijfde|zesde|zevende|achtste|negende|tiende)\s+([\w-]+)", re.IGNORECASE)
-_VERSION = re.compile(r"\b([\w-]+)\s+(\d+\.\d+)\b")
+# "RES 2.0", "BIO 1.1": a short version number, not an amount ("17.50 euro", "975.000")
+_VERSION = re.compile(r"\b([\w-]+)\s+(\d{1,2}\.\d)\b(?!\s*(?:euro|procent|%|miljoen|miljard))")
+
+
+def asks_about_person(question: str) -> bool:
+    """Who holds, held or gets a role ("wie is de voorzitter?", "welke functie kreeg X?")."""
+    return bool(_WHO_ASKS.search(question) or _WHICH_ROLE.search(question))
 _NAME_RUN = re.compile(r"\b[A-Z][\w-]+(?:\s+(?:(?:voor|van|de|het|en|der)\s+)*[A-Z][\w-]+){2,}")
 # Separable and inflected forms of succeeding someone: "wie volgt X op als voorzitter?"
-_SUCCESSION = re.compile(r"\b(?:volgt|volgen|volgde|volgden)\b[^.?!]*\bop\b|\bopvolg\w*|\bopgevolgd\b", re.IGNORECASE)
-SUCCESSION_WORDS = ("opvolger", "opvolgster", "opgevolgd", "opvolging", "opvolgt", "opvolgen", "volgt op", "volgde op")
+SUCCESSION = re.compile(r"\b(?:volgt|volgen|volgde|volgden)\b[^.?!;]*\bop\b|\bopvolg\w*|\bopgevolgd\b", re.IGNORECASE)
+SUCCESSION_WORDS = ("opvolger", "opvolgster", "opgevolgd", "opvolging", "opvolgt", "opvolgen")
+
+
+_PARTICIPLE = re.compile(r"^[a-z]{0,5}ge[a-z]{2,}[dt]$")
+_NOT_A_NAME = frozenset("precies concreet eigenlijk straks inmiddels echt wel nog ook al nu dan precies "
+                        "worden wordt werd werden zijn is was kan kunnen moet moeten gaat gaan komt komen geldt "
+                        "gelden regelt regelen betekent betekenen verandert veranderen doet doen krijgt krijgen".split())
+
+
+def _ends_name(word: str) -> bool:
+    """Not part of a law's name: a verb, participle or adverb after it ("… ingevoerd?")."""
+    low = word.lower()
+    return low in _NOT_A_NAME or bool(_PARTICIPLE.match(low))
 
 
 def named_phrases(question: str) -> list[Term]:
@@ -173,11 +207,15 @@ def named_phrases(question: str) -> list[Term]:
         if all(end <= t.start or start >= t.end for t in found):
             found.append(Term(question[start:end], start, end, dutch))
 
-    if _WHO.search(question):  # "wat volgt op de ALV?" and "de opvolging van adviezen" are no successions
-        for m in _SUCCESSION.finditer(question):
+    if _WHO_ASKS.search(question):  # "wat volgt op de ALV?" and "de opvolging van adviezen" are no successions
+        for m in SUCCESSION.finditer(question):
             add(m.start(), m.end(), SUCCESSION_WORDS)
     for m in _LAW.finditer(question):
-        add(m.start(), m.end())
+        name = m.group(0).split()
+        # the name ends before a verb or adverb: "wanneer wordt de Wet open overheid ingevoerd?"
+        while len(name) > 2 and _ends_name(name[-1]):
+            name.pop()
+        add(m.start(), m.start() + len(" ".join(name)))
     for m in _NAME_RUN.finditer(question):
         if m.start() > 0:  # the question's first word is capitalized anyway
             add(m.start(), m.end())
@@ -201,8 +239,9 @@ def distinctive_terms(question: str, lang: str) -> list[Term]:
     the Dutch letters, so their absence says nothing) and the glossary's phrases, checked by
     their Dutch words."""
     if lang == "en":
+        person = asks_about_person(question)  # "will the talks succeed?", "what must mayors do?"
         phrases = [Term(p.text, p.start, p.end, p.dutch) for p in english_phrases(question)
-                   if _WHO.search(question) or "opvolger" not in p.dutch]  # "will the talks succeed?"
+                   if person or not set(p.dutch) & (ROLES | set(SUCCESSION_WORDS))]
     else:
         phrases = named_phrases(question)
     terms = list(phrases)
@@ -215,7 +254,8 @@ def distinctive_terms(question: str, lang: str) -> list[Term]:
             continue
         if len(word) < 3 or word.isdigit() or low in STOPWORDS or set(tokenize(low)) <= _NEUTRAL:
             continue
-        if _ACRONYM.match(word) or (low in ROLES and lang != "en") or _has_acronym_part(word):
+        if _ACRONYM.match(word) or (low in ROLES and lang != "en" and asks_about_person(question)) \
+                or _has_acronym_part(word):
             terms.append(Term(word, m.start(), m.end()))
         elif lang == "en":
             if word[0].isupper() and m.start() > 0 and _zipf(low, "en") < 3.0:
@@ -232,7 +272,7 @@ _CHANGE = re.compile(r"\b(nieuwe?|opvolg\w*|opgevolgd|volgt|volgde|wordt|werd|st
 
 def roles_asked(question: str, lang: str) -> list[Term]:
     """The role words of a "wie/who" question ("wie werd de nieuwe minister?")."""
-    if not _WHO.search(question):
+    if not _WHO_ASKS.search(question):
         return []
     if lang == "en":
         return [t for t in distinctive_terms(question, lang) if t.dutch and set(t.dutch) & ROLES]

@@ -101,7 +101,8 @@ class Phrase:
 
 
 def english_phrases(question: str) -> list[Phrase]:
-    """The glossary's phrases in an English question, longest first where they overlap."""
+    """The glossary's phrases in an English question; where two overlap, the entry listed first
+    (the longer phrase: "vice-chair" before "chair") wins."""
     found: list[Phrase] = []
     for pattern, dutch in _PATTERNS:
         for m in pattern.finditer(question):

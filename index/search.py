@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from index.answerability import Candidate, Coverage, first_covering, names_holder, uncovered
+from index.answerability import Candidate, Coverage, coverage_of, first_covering, names_holder, uncovered
 from index.asked import Asked, asked, asks_who_holds_role, topic_terms
 from index.chunking import index_text
 from index.embedding import Embedder
@@ -191,6 +191,7 @@ class Searcher:
             passage_dates=stored.dates,
             letter_dates=[d for c in chunks for d in c.dates],
             signature=signed,
+            score=hit.cosine,
         )
 
     def _floor(self, query: np.ndarray, question: str) -> float:
@@ -231,11 +232,11 @@ class Searcher:
         terms = topic_terms(question, language(question))
         if terms:  # the letters that have the topic's words, about as close as the best of them
             topical = [h for h in hits[:10]
-                       if all(Coverage(self._candidate(h).letter, sentences=False).shares_topic(t) for t in terms)]
+                       if all(coverage_of(self._candidate(h).letter, False).shares_topic(t) for t in terms)]
             best = max((h.cosine for h in topical), default=0.0)
             # named in the title ("Septembercirculaire gemeentefonds"): on the topic even a bit further off
             titled = {id(h) for h in topical
-                      if all(Coverage(self._letter_of_chunk[h.chunk].title, sentences=False).shares_topic(t) for t in terms)}
+                      if all(coverage_of(self._letter_of_chunk[h.chunk].title, False).shares_topic(t) for t in terms)}
             window = [h for h in topical
                       if h.cosine >= max(floor, best - (TITLED_TOPIC if id(h) in titled else LATEST_TOPIC))]
         else:

@@ -307,3 +307,51 @@ def test_the_latest_of_an_asked_year_is_of_that_year(topic_engine):
 def test_a_common_first_word_ties_no_topic():
     assert Coverage("Gemeenten krijgen meer taken.").shares_topic(_term("gemeentefonds")) is False
     assert Coverage("De jeugdhulp staat onder druk.").shares_topic(_term("jeugdzorg")) is True
+
+
+@pytest.mark.parametrize("question, law", [
+    ("Wanneer wordt de Wet open overheid ingevoerd?", "Wet open overheid"),
+    ("Wat regelt de Wet collectieve warmte precies?", "Wet collectieve warmte"),
+    ("Hoe moet de Wet collectieve warmte worden uitgevoerd?", "Wet collectieve warmte"),
+])
+def test_a_laws_name_ends_before_the_verb(question, law):
+    assert law in [t.text for t in asked(question, "nl").terms]
+
+
+@pytest.mark.parametrize("question, lang", [
+    ("What should mayors do now that the Spreidingswet is in force?", "en"),
+    ("What must the mayor arrange for asylum seekers who arrive under the Spreidingswet?", "en"),
+    ("Wie moet ik als wethouder informeren over ENSIA?", "nl"),
+    ("Wie beslist over de spreiding van asielzoekers, de minister of de gemeenten?", "nl"),
+])
+def test_a_role_is_only_asked_about_in_a_question_about_who_holds_it(question, lang):
+    wanted = asked(question, lang)
+    assert wanted.holders == () and not any(t.dutch and "burgemeester" in t.dutch for t in wanted.terms)
+    assert not any(t.text.lower() in ("wethouder", "minister") for t in wanted.terms)
+
+
+def test_amounts_are_no_versions():
+    assert [t.text for t in asked("Was het abonnementstarief 17.50 euro in 2019?", "nl").terms] == ["abonnementstarief"]
+    assert [t.text for t in asked("Klopt het dat de opschalingskorting 975.000 euro is?", "nl").terms] == [
+        "opschalingskorting"]
+
+
+def test_a_year_after_an_everyday_word_stands_free():
+    [period] = question_periods("Hoeveel stijgt het accres van het gemeentefonds ongeveer in 2020?")
+    assert period.head is None
+    [period] = question_periods("How much does the municipal fund grow in 2025?", "en")
+    assert period.head is None
+
+
+def test_names_of_people_not_institutions():
+    from index.answerability import _names_person
+
+    assert _names_person("De heer Smeets wordt voorzitter.") and _names_person("Ook Femke de Ridder wordt voorzitter.")
+    assert _names_person("oud-minister Ollongren sprak de leden toe.")
+    assert not _names_person("De minister van Binnenlandse Zaken schreef de Vereniging van Nederlandse Gemeenten.")
+
+
+def test_succession_needs_op_in_the_same_clause():
+    [succession] = [t for t in asked("Wie volgt Jan Zwartkruis op als directeur?", "nl").terms if t.dutch]
+    assert not Coverage("Het voorstel volgt later. Wij gaan op pad.").term(succession)
+    assert Coverage("Anna de Boer volgt hem op als directeur.").term(succession)
