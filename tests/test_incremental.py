@@ -99,3 +99,44 @@ def test_saved_tokens_of_another_tokenizer_are_ignored(tmp_path):
     assert LexicalIndex.saved_tokens(tmp_path) == {}
     (tmp_path / lexical_module.TOKENS_FILE).write_text("{damaged")
     assert LexicalIndex.saved_tokens(tmp_path) == {}
+
+
+def test_the_numpy_bm25_matrix_is_bm25s_own(letters_copy):
+    import bm25s
+
+    from index.letters import load_letters
+    from index.chunking import chunk_letter
+
+    loaded = load_letters(letters_copy)
+    tokens = [tokenize(index_text(letter.title, c)) for letter in loaded.letters for c in chunk_letter(letter)]
+    ours, theirs = lexical_module._NumpyBM25(), bm25s.BM25()
+    ours.index(tokens, show_progress=False)
+    theirs.index(tokens, show_progress=False)
+    assert ours.vocab_dict == theirs.vocab_dict
+    for name in ("indptr", "indices"):
+        assert np.array_equal(ours.scores[name], theirs.scores[name])
+    assert np.allclose(ours.scores["data"], theirs.scores["data"], rtol=1e-6)
+    for question in ["ALV Utrecht juni", "opschalingskorting gemeentefonds"]:
+        query = [t for t in tokenize(question) if t in theirs.vocab_dict]
+        assert np.allclose(ours.get_scores(query), theirs.get_scores(query), rtol=1e-6)
+
+
+def test_an_incremental_reindex_answers_as_a_full_rebuild(tmp_path, letters_copy, embedder):
+    age(letters_copy)
+    engine = make_engine(tmp_path / "index", letters_copy, embedder)
+    engine.reindex()
+    time.sleep(2.1)
+    engine.reindex()  # stamps recorded: the next reindex reads only what changed
+    write_letter(letters_copy, "nieuw.md", "Nieuwe brief", "De ALV van 2027 is op 9 juni in Utrecht.")
+    sidecar = letters_copy / "seed-update-vng-inzet-kabinetsformatie.yml"
+    sidecar.write_text('title: "VNG-inzet bij de formatie (bijgewerkt)"\n', encoding="utf-8")  # new beside an old file
+    report = engine.reindex()
+    assert report.added == 1 and report.changed == 1
+
+    fresh = make_engine(tmp_path / "fresh", letters_copy, embedder)
+    fresh.reindex()
+    for question in ["Wanneer is de ALV in Utrecht?", "Wat is de VNG-inzet bij de formatie?", "opschalingskorting"]:
+        a, b = engine.ask(question, k=5), fresh.ask(question, k=5)
+        assert [(p.letter.id, p.text) for p in a.passages] == [(p.letter.id, p.text) for p in b.passages]
+        assert np.allclose([p.score for p in a.passages], [p.score for p in b.passages], atol=1e-5)
+    assert any("bijgewerkt" in p.letter.title for p in engine.ask("VNG-inzet formatie", k=3).passages)
