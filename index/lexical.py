@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import itertools
-import json
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,7 +27,7 @@ _QUESTION_WORDS = {
     "when", "where", "what", "who", "how", "why", "which", "letter", "letters", "many", "much", "does",
 }
 STOPWORDS = frozenset(STOPWORDS_DUTCH) | frozenset(STOPWORDS_EN) | _QUESTION_WORDS
-TOKENS_FILE = "tokens.json"
+TERMS_FILE = "terms.npz"
 # Saved tokens are reused only by the same tokenizer: bump the number when tokenize() or the
 # file's layout changes (a change of the stop words changes the version by itself).
 TOKENIZER_VERSION = "2-" + hashlib.sha256(" ".join(sorted(STOPWORDS)).encode()).hexdigest()[:12]
@@ -45,47 +44,93 @@ def tokenize(text: str) -> list[str]:
     return _stemmer().stemWords(words)
 
 
-class _NumpyBM25(bm25s.BM25):
-    """bm25s with its score matrix built by numpy instead of a Python loop per document (the
-    loop is most of what a reindex that adds one letter to a thousand spends on BM25). The
-    same scores: bm25s's default Lucene variant, idf log(1 + (N - df + .5) / (df + .5)) and
-    tf / (tf + k1 (1 - b + b len/avglen)); tests/test_incremental.py compares the two."""
+def _bm25_scores(ids: np.ndarray, lengths: np.ndarray, n_vocab: int, k1: float, b: float, dtype: str) -> dict:
+    """bm25s's score matrix (its default Lucene variant: idf log(1 + (N - df + .5) / (df + .5))
+    times tf / (tf + k1 (1 - b + b len/avglen))), built by numpy from all texts' term ids
+    (concatenated) instead of bm25s's Python loop per document. tests/test_incremental.py
+    compares the two."""
+    n_docs = len(lengths)
+    pairs, tf = np.unique(np.repeat(np.arange(n_docs), lengths) * n_vocab + ids, return_counts=True)
+    doc_idx, voc_idx = pairs // n_vocab, pairs % n_vocab
+    df = np.bincount(voc_idx, minlength=n_vocab)
+    idf = np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(dtype)
+    tfc = tf / (k1 * ((1 - b) + b * lengths[doc_idx] / lengths.mean()) + tf)
+    matrix = sp.csc_matrix((idf[voc_idx] * tfc, (doc_idx, voc_idx)), shape=(n_docs, n_vocab), dtype=dtype)
+    return {"data": matrix.data, "indices": matrix.indices.astype(np.int32), "indptr": matrix.indptr, "num_docs": n_docs}
 
-    def build_index_from_ids(self, unique_token_ids, corpus_token_ids, show_progress=True, leave_progress=False):
-        if self.method != "lucene":
-            return super().build_index_from_ids(unique_token_ids, corpus_token_ids, show_progress, leave_progress)
-        self.nonoccurrence_array = None  # only bm25l and bm25+ have one
-        n_docs, n_vocab = len(corpus_token_ids), len(unique_token_ids)
-        lengths = np.fromiter(map(len, corpus_token_ids), dtype=np.int64, count=n_docs)
-        flat = np.fromiter(itertools.chain.from_iterable(corpus_token_ids), dtype=np.int64, count=int(lengths.sum()))
-        pairs, tf = np.unique(np.repeat(np.arange(n_docs), lengths) * n_vocab + flat, return_counts=True)
-        doc_idx, voc_idx = pairs // n_vocab, pairs % n_vocab
-        df = np.bincount(voc_idx, minlength=n_vocab)
-        idf = np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(self.dtype)
-        tfc = tf / (self.k1 * ((1 - self.b) + self.b * lengths[doc_idx] / lengths.mean()) + tf)
-        matrix = sp.csc_matrix((idf[voc_idx] * tfc, (doc_idx, voc_idx)), shape=(n_docs, n_vocab), dtype=self.dtype)
-        return {"data": matrix.data, "indices": matrix.indices.astype(self.int_dtype), "indptr": matrix.indptr,
-                "num_docs": n_docs}
+
+@dataclass
+class SavedTerms:
+    """Each text's terms as ids into `vocab`, saved with a build so the next one need neither
+    tokenize unchanged passages again nor turn their words into ids."""
+
+    vocab: list[str]
+    ids: np.ndarray  # every text's term ids, one after the other
+    spans: dict[str, tuple[int, int]]  # text key -> its slice of `ids`
+
+    def save(self, path: Path) -> None:
+        keys = list(self.spans)
+        with path.open("wb") as fh:
+            np.savez(fh, version=np.array(TOKENIZER_VERSION), vocab=np.array(self.vocab, dtype=str),
+                     keys=np.array(keys, dtype=str), ids=self.ids,
+                     spans=np.array([self.spans[k] for k in keys], dtype=np.int64).reshape(-1, 2))
+
+    @classmethod
+    def load(cls, path: Path) -> SavedTerms | None:
+        """None if absent, damaged or of another tokenizer."""
+        try:
+            with np.load(path, allow_pickle=False) as saved:
+                if str(saved["version"]) != TOKENIZER_VERSION:
+                    return None
+                spans = {k: (int(s), int(e)) for k, (s, e) in zip(saved["keys"].tolist(), saved["spans"].tolist())}
+                return cls(saved["vocab"].tolist(), saved["ids"], spans)
+        except (OSError, ValueError, KeyError, EOFError):
+            return None
 
 
 class LexicalIndex:
-    def __init__(self, retriever: bm25s.BM25, tokens: dict[str, list[str]] | None = None):
+    def __init__(self, retriever: bm25s.BM25, terms: SavedTerms | None = None):
         self.retriever = retriever
-        self._tokens = tokens  # text key -> its tokens, saved so the next build need not redo them
+        self._terms = terms  # saved with the build so the next one can reuse them
         self._mapped: dict[str, str] = {}
 
     @classmethod
-    def build(cls, texts: list[str], keys: Sequence[str] | None = None,
-              reuse: Mapping[str, list[str]] | None = None) -> LexicalIndex:
-        """`keys` name each text (a hash of it); a text whose key is in `reuse` (the tokens a
-        previous build saved) is not tokenized again. bm25s cannot add documents to an index,
-        so the score matrix is rebuilt (by numpy: milliseconds for thousands of passages); tokenizing
-        is most of the cost, and that is reused."""
-        reuse = reuse or {}
-        tokens = [reuse[k] if k in reuse else tokenize(t) for t, k in zip(texts, keys)] if keys else [tokenize(t) for t in texts]
-        retriever = _NumpyBM25()
-        retriever.index(tokens or [[]], show_progress=False)
-        return cls(retriever, dict(zip(keys, tokens)) if keys else None)
+    def build(cls, texts: list[str], keys: Sequence[str] | None = None, reuse: SavedTerms | None = None) -> LexicalIndex:
+        """`keys` name each text (a hash of it); a text whose key is in `reuse` (what a previous
+        build saved) is not tokenized again. bm25s cannot add documents to an index, so the score
+        matrix is rebuilt, by numpy from term ids: milliseconds for thousands of passages."""
+        vocab = list(reuse.vocab) if reuse else []
+        term_id = {term: i for i, term in enumerate(vocab)}
+        parts = []
+        for i, text in enumerate(texts):
+            span = reuse.spans.get(keys[i]) if reuse and keys else None
+            if span:
+                parts.append(reuse.ids[span[0] : span[1]])
+                continue
+            tokens = tokenize(text)
+            for term in tokens:
+                if term not in term_id:
+                    term_id[term] = len(vocab)
+                    vocab.append(term)
+            parts.append(np.array([term_id[t] for t in tokens], dtype=np.int64))
+        lengths = np.array([len(p) for p in parts], dtype=np.int64)
+        if not lengths.sum():  # nothing to score (no texts, or no words): bm25s's own empty index
+            retriever = bm25s.BM25()
+            retriever.index([[]] * max(len(texts), 1), show_progress=False)
+            return cls(retriever)
+        used, ids = np.unique(np.concatenate(parts), return_inverse=True)  # drop terms of removed texts
+        vocab = [vocab[i] for i in used]
+        retriever = bm25s.BM25()
+        retriever.scores = _bm25_scores(ids, lengths, len(vocab), retriever.k1, retriever.b, retriever.dtype)
+        retriever.vocab_dict = {term: i for i, term in enumerate(vocab)}
+        retriever.vocab_dict.setdefault("", len(vocab))  # as bm25s's index(): a query may be empty
+        retriever.unique_token_ids_set = set(retriever.vocab_dict.values())
+        retriever.nonoccurrence_array = None  # only bm25l and bm25+ have one
+        if not keys:
+            return cls(retriever)
+        ends = np.cumsum(lengths).tolist()
+        spans = {key: (end - n, end) for key, end, n in zip(keys, ends, lengths.tolist())}
+        return cls(retriever, SavedTerms(vocab, ids.astype(np.int32), spans))
 
     def query_tokens(self, text: str) -> list[str]:
         """Question tokens mapped onto the index vocabulary. Dutch glues words together
@@ -128,22 +173,12 @@ class LexicalIndex:
 
     def save(self, directory: Path) -> None:
         self.retriever.save(str(directory), show_progress=False)
-        if self._tokens is not None:
-            # One string per text: loading thousands of short strings is much faster than lists.
-            payload = {"version": TOKENIZER_VERSION, "tokens": {k: " ".join(v) for k, v in self._tokens.items()}}
-            (directory / TOKENS_FILE).write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+        if self._terms is not None:
+            self._terms.save(directory / TERMS_FILE)
 
     @staticmethod
-    def saved_tokens(directory: Path) -> dict[str, list[str]]:
-        """The tokens a build saved, by text key; empty if absent, damaged or of another tokenizer."""
-        try:
-            payload = json.loads((directory / TOKENS_FILE).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        if not isinstance(payload, dict) or payload.get("version") != TOKENIZER_VERSION:
-            return {}
-        tokens = payload.get("tokens")
-        return {key: joined.split() for key, joined in tokens.items() if isinstance(joined, str)} if isinstance(tokens, dict) else {}
+    def saved_terms(directory: Path) -> SavedTerms | None:
+        return SavedTerms.load(directory / TERMS_FILE)
 
     @classmethod
     def load(cls, directory: Path) -> LexicalIndex:

@@ -83,42 +83,50 @@ def test_bm25_reuses_saved_tokens_and_scores_as_a_fresh_build(tmp_path, letters_
     assert len(tokenized) == 1  # only the new letter's one passage
 
     build = load_index(tmp_path / "index")
-    saved = LexicalIndex.saved_tokens(current_build(tmp_path / "index") / BM25_DIR)
-    assert set(saved) == {c.embed_hash for c in build.manifest.chunks}
+    saved = LexicalIndex.saved_terms(current_build(tmp_path / "index") / BM25_DIR)
+    assert set(saved.spans) == {c.embed_hash for c in build.manifest.chunks}
     titles = {e.id: e.title for e in build.manifest.letters}
     fresh = LexicalIndex.build([index_text(titles[c.letter_id], c) for c in build.manifest.chunks])
     for question in ["Wanneer is de ALV in Utrecht?", "opschalingskorting gemeentefonds", "Oekraïne opvang"]:
         assert np.allclose(build.lexical.scores(question), fresh.scores(question))
 
 
-def test_saved_tokens_of_another_tokenizer_are_ignored(tmp_path):
-    index = LexicalIndex.build(["De ALV is in juni."], keys=["k"])
+def test_saved_terms_of_another_tokenizer_are_ignored(tmp_path, monkeypatch):
+    index = LexicalIndex.build(["De ALV is in juni.", "De ALV is in juli."], keys=["k", "l"])
     index.save(tmp_path)
-    assert LexicalIndex.saved_tokens(tmp_path) == {"k": tokenize("De ALV is in juni.")}
-    (tmp_path / lexical_module.TOKENS_FILE).write_text('{"version": "0-old", "tokens": {"k": ["x"]}}')
-    assert LexicalIndex.saved_tokens(tmp_path) == {}
-    (tmp_path / lexical_module.TOKENS_FILE).write_text("{damaged")
-    assert LexicalIndex.saved_tokens(tmp_path) == {}
+    saved = LexicalIndex.saved_terms(tmp_path)
+    start, end = saved.spans["k"]
+    assert [saved.vocab[i] for i in saved.ids[start:end]] == tokenize("De ALV is in juni.")
+    monkeypatch.setattr(lexical_module, "TOKENIZER_VERSION", "0-other")
+    assert LexicalIndex.saved_terms(tmp_path) is None
+    (tmp_path / lexical_module.TERMS_FILE).write_text("damaged")
+    assert LexicalIndex.saved_terms(tmp_path) is None
 
 
 def test_the_numpy_bm25_matrix_is_bm25s_own(letters_copy):
     import bm25s
+    import scipy.sparse as sp
 
-    from index.letters import load_letters
     from index.chunking import chunk_letter
+    from index.letters import load_letters
 
     loaded = load_letters(letters_copy)
-    tokens = [tokenize(index_text(letter.title, c)) for letter in loaded.letters for c in chunk_letter(letter)]
-    ours, theirs = lexical_module._NumpyBM25(), bm25s.BM25()
-    ours.index(tokens, show_progress=False)
-    theirs.index(tokens, show_progress=False)
-    assert ours.vocab_dict == theirs.vocab_dict
-    for name in ("indptr", "indices"):
-        assert np.array_equal(ours.scores[name], theirs.scores[name])
-    assert np.allclose(ours.scores["data"], theirs.scores["data"], rtol=1e-6)
+    texts = [index_text(letter.title, c) for letter in loaded.letters for c in chunk_letter(letter)]
+    ours = LexicalIndex.build(texts, keys=[str(i) for i in range(len(texts))]).retriever
+    theirs = bm25s.BM25()
+    theirs.index([tokenize(t) for t in texts], show_progress=False)
+    assert ours.vocab_dict.keys() == theirs.vocab_dict.keys()
+
+    def dense(bm25) -> np.ndarray:  # columns in one order: vocabularies number words differently
+        s = bm25.scores
+        matrix = sp.csc_matrix((s["data"], s["indices"], s["indptr"]), shape=(s["num_docs"], len(s["indptr"]) - 1))
+        words = sorted(w for w in bm25.vocab_dict if w)
+        return matrix.toarray()[:, [bm25.vocab_dict[w] for w in words]]
+
+    assert np.allclose(dense(ours), dense(theirs), rtol=1e-6, atol=0)
     for question in ["ALV Utrecht juni", "opschalingskorting gemeentefonds"]:
         query = [t for t in tokenize(question) if t in theirs.vocab_dict]
-        assert np.allclose(ours.get_scores(query), theirs.get_scores(query), rtol=1e-6)
+        assert np.allclose(ours.get_scores(ours.get_tokens_ids(query)), theirs.get_scores(theirs.get_tokens_ids(query)), rtol=1e-6)
 
 
 def test_an_incremental_reindex_answers_as_a_full_rebuild(tmp_path, letters_copy, embedder):
