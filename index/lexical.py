@@ -50,13 +50,16 @@ def _bm25_scores(ids: np.ndarray, lengths: np.ndarray, n_vocab: int, k1: float, 
     (concatenated) instead of bm25s's Python loop per document. tests/test_incremental.py
     compares the two."""
     n_docs = len(lengths)
-    pairs, tf = np.unique(np.repeat(np.arange(n_docs), lengths) * n_vocab + ids, return_counts=True)
-    doc_idx, voc_idx = pairs // n_vocab, pairs % n_vocab
-    df = np.bincount(voc_idx, minlength=n_vocab)
+    docs = np.repeat(np.arange(n_docs, dtype=np.int32), lengths)
+    # scipy's COO -> CSC conversion counts each (document, term) pair: the term frequencies,
+    # laid out by term as bm25s keeps its matrix, without sorting all pairs.
+    counts = sp.csc_matrix((np.ones(len(ids), dtype=np.float64), (docs, ids)), shape=(n_docs, n_vocab))
+    counts.sum_duplicates()
+    tf, doc_idx, df = counts.data, counts.indices, np.diff(counts.indptr)
     idf = np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(dtype)
     tfc = tf / (k1 * ((1 - b) + b * lengths[doc_idx] / lengths.mean()) + tf)
-    matrix = sp.csc_matrix((idf[voc_idx] * tfc, (doc_idx, voc_idx)), shape=(n_docs, n_vocab), dtype=dtype)
-    return {"data": matrix.data, "indices": matrix.indices.astype(np.int32), "indptr": matrix.indptr, "num_docs": n_docs}
+    data = (np.repeat(idf, df) * tfc).astype(dtype)
+    return {"data": data, "indices": doc_idx.astype(np.int32), "indptr": counts.indptr, "num_docs": n_docs}
 
 
 @dataclass
@@ -118,8 +121,11 @@ class LexicalIndex:
             retriever = bm25s.BM25()
             retriever.index([[]] * max(len(texts), 1), show_progress=False)
             return cls(retriever)
-        used, ids = np.unique(np.concatenate(parts), return_inverse=True)  # drop terms of removed texts
-        vocab = [vocab[i] for i in used]
+        ids = np.concatenate(parts)
+        used = np.flatnonzero(np.bincount(ids, minlength=len(vocab)))  # drop terms only removed texts had
+        renumber = np.zeros(len(vocab), dtype=np.int64)
+        renumber[used] = np.arange(len(used))
+        ids, vocab = renumber[ids], [vocab[i] for i in used]
         retriever = bm25s.BM25()
         retriever.scores = _bm25_scores(ids, lengths, len(vocab), retriever.k1, retriever.b, retriever.dtype)
         retriever.vocab_dict = {term: i for i, term in enumerate(vocab)}
