@@ -65,19 +65,19 @@ def check_size(name: str, size: int, max_bytes: int) -> None:
 _CLOCK_TICK_NS = 2_000_000_000
 
 
-def file_stamp(path: Path, trusted_before_ns: int, sidecar: Path | None) -> str:
-    """Size, mtime, ctime and inode of a letter file and of its sidecar, or "" when one was
-    changed too recently (after `trusted_before_ns`) for an equal stamp to prove anything,
-    or the letter is not a plain file (a symlink is checked and read every time)."""
+def file_stamp(path: Path, trusted_before_ns: int, sidecar: Path | None, lstat: os.stat_result) -> str:
+    """Size, mtime, ctime and inode of a letter file (`lstat`: its lstat) and of its sidecar,
+    or "" when one was changed too recently (after `trusted_before_ns`) for an equal stamp to
+    prove anything, or the letter is not a plain file (a symlink is checked and read every time)."""
     parts = []
     try:
-        if not stat.S_ISREG(path.lstat().st_mode):
+        if not stat.S_ISREG(lstat.st_mode):
             return ""
         for file in (path, sidecar):
             if file is None:
                 parts.append("-")
                 continue
-            st = file.stat()
+            st = lstat if file is path else file.stat()
             if max(st.st_mtime_ns, st.st_ctime_ns) >= trusted_before_ns:
                 return ""
             parts.append(f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}")
@@ -141,9 +141,10 @@ class DirectoryLetterStore:
         for path in paths:
             has_sidecar = any(path.stem + suffix in names for suffix in SIDECAR_SUFFIXES)
             try:
-                info = path.stat()
+                link = path.lstat()
+                info = link if stat.S_ISREG(link.st_mode) else path.stat()  # a plain file: one stat
                 found.append(StoredFile(name=path.name, size=info.st_size, mtime=info.st_mtime,
-                                        stamp=file_stamp(path, trusted_before_ns, sidecar_path(path) if has_sidecar else None)))
+                                        stamp=file_stamp(path, trusted_before_ns, sidecar_path(path) if has_sidecar else None, link)))
             except OSError:  # a broken symlink: listed, so reading it names the problem
                 found.append(StoredFile(name=path.name, size=0, mtime=None))
         return found
