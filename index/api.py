@@ -156,7 +156,8 @@ class Engine:
 
     def reindex(self, letters_dir: Path | None = None, progress: Progress | None = None) -> ReindexReport:
         store = self.letter_store(letters_dir)
-        store.files()  # a wrong path fails before the model loads
+        if isinstance(store, DirectoryLetterStore):
+            store.check()  # a wrong path fails before the model loads (listing it is the reindex's job)
         if self.database is None:
             report = self._reindex(store, progress)
         else:

@@ -19,7 +19,7 @@ import yaml
 from pydantic import BaseModel
 
 from index.errors import UserError
-from index.readers import READERS, BadLetter, sidecar_path
+from index.readers import READERS, SIDECAR_SUFFIXES, BadLetter, sidecar_path
 
 PDF_SIZE_FACTOR = 10  # scans and images make PDFs far larger than their text
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,150}$")
@@ -65,19 +65,19 @@ def check_size(name: str, size: int, max_bytes: int) -> None:
 _CLOCK_TICK_NS = 2_000_000_000
 
 
-def file_stamp(path: Path, trusted_before_ns: int) -> str:
-    """Size, mtime, ctime and inode of a letter file and of its sidecar, or "" when one was
-    changed too recently (after `trusted_before_ns`) for an equal stamp to prove anything,
-    or the letter is not a plain file (a symlink is checked and read every time)."""
+def file_stamp(path: Path, trusted_before_ns: int, sidecar: Path | None, lstat: os.stat_result) -> str:
+    """Size, mtime, ctime and inode of a letter file (`lstat`: its lstat) and of its sidecar,
+    or "" when one was changed too recently (after `trusted_before_ns`) for an equal stamp to
+    prove anything, or the letter is not a plain file (a symlink is checked and read every time)."""
     parts = []
     try:
-        if not stat.S_ISREG(path.lstat().st_mode):
+        if not stat.S_ISREG(lstat.st_mode):
             return ""
-        for file in (path, sidecar_path(path)):
+        for file in (path, sidecar):
             if file is None:
                 parts.append("-")
                 continue
-            st = file.stat()
+            st = lstat if file is path else file.stat()
             if max(st.st_mtime_ns, st.st_ctime_ns) >= trusted_before_ns:
                 return ""
             parts.append(f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}")
@@ -119,23 +119,32 @@ class DirectoryLetterStore:
     def __str__(self) -> str:
         return str(self.directory)
 
-    def _paths(self) -> list[Path]:
+    def check(self) -> None:
         if not self.directory.is_dir():
             raise UserError(
                 f"The letters directory {self.directory} does not exist: create it and put the letters "
                 "(.md, .txt, .pdf, .html) in it, or pass --letters DIR."
             )
-        return [p for p in sorted(self.directory.iterdir(), key=lambda p: p.name)  # by name: Path comparison is slow
-                if not p.name.startswith(".") and p.stem.lower() != "readme" and p.suffix.lower() in READERS]
+
+    def _paths(self) -> tuple[list[Path], set[str]]:
+        """The letter files by name, and the names of all entries (to find sidecars without a
+        stat per candidate: a reindex of a thousand unchanged letters is mostly these stats)."""
+        self.check()
+        entries = sorted(self.directory.iterdir(), key=lambda p: p.name)  # by name: Path comparison is slow
+        return ([p for p in entries if not p.name.startswith(".") and p.stem.lower() != "readme"
+                 and p.suffix.lower() in READERS], {p.name for p in entries})
 
     def files(self) -> list[StoredFile]:
         found = []
         trusted_before_ns = time.time_ns() - _CLOCK_TICK_NS
-        for path in self._paths():
+        paths, names = self._paths()
+        for path in paths:
+            has_sidecar = any(path.stem + suffix in names for suffix in SIDECAR_SUFFIXES)
             try:
-                info = path.stat()
+                link = path.lstat()
+                info = link if stat.S_ISREG(link.st_mode) else path.stat()  # a plain file: one stat
                 found.append(StoredFile(name=path.name, size=info.st_size, mtime=info.st_mtime,
-                                        stamp=file_stamp(path, trusted_before_ns)))
+                                        stamp=file_stamp(path, trusted_before_ns, sidecar_path(path) if has_sidecar else None, link)))
             except OSError:  # a broken symlink: listed, so reading it names the problem
                 found.append(StoredFile(name=path.name, size=0, mtime=None))
         return found

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import bm25s
 import numpy as np
+import scipy.sparse as sp
 import Stemmer
 from bm25s.stopwords import STOPWORDS_DUTCH, STOPWORDS_EN
 
@@ -26,10 +27,10 @@ _QUESTION_WORDS = {
     "when", "where", "what", "who", "how", "why", "which", "letter", "letters", "many", "much", "does",
 }
 STOPWORDS = frozenset(STOPWORDS_DUTCH) | frozenset(STOPWORDS_EN) | _QUESTION_WORDS
-TOKENS_FILE = "tokens.json"
-# Saved tokens are reused only by the same tokenizer: bump the number when tokenize() changes
-# (a change of the stop words changes the version by itself).
-TOKENIZER_VERSION = "1-" + hashlib.sha256(" ".join(sorted(STOPWORDS)).encode()).hexdigest()[:12]
+TERMS_FILE = "terms.npz"
+# Saved tokens are reused only by the same tokenizer: bump the number when tokenize() or the
+# file's layout changes (a change of the stop words changes the version by itself).
+TOKENIZER_VERSION = "2-" + hashlib.sha256(" ".join(sorted(STOPWORDS)).encode()).hexdigest()[:12]
 
 
 @lru_cache(maxsize=1)
@@ -43,23 +44,99 @@ def tokenize(text: str) -> list[str]:
     return _stemmer().stemWords(words)
 
 
+def _bm25_scores(ids: np.ndarray, lengths: np.ndarray, n_vocab: int, k1: float, b: float, dtype: str) -> dict:
+    """bm25s's score matrix (its default Lucene variant: idf log(1 + (N - df + .5) / (df + .5))
+    times tf / (tf + k1 (1 - b + b len/avglen))), built by numpy from all texts' term ids
+    (concatenated) instead of bm25s's Python loop per document. tests/test_incremental.py
+    compares the two."""
+    n_docs = len(lengths)
+    docs = np.repeat(np.arange(n_docs, dtype=np.int32), lengths)
+    # scipy's COO -> CSC conversion counts each (document, term) pair: the term frequencies,
+    # laid out by term as bm25s keeps its matrix, without sorting all pairs.
+    counts = sp.csc_matrix((np.ones(len(ids), dtype=np.float64), (docs, ids)), shape=(n_docs, n_vocab))
+    counts.sum_duplicates()
+    tf, doc_idx, df = counts.data, counts.indices, np.diff(counts.indptr)
+    idf = np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(dtype)
+    tfc = tf / (k1 * ((1 - b) + b * lengths[doc_idx] / lengths.mean()) + tf)
+    data = (np.repeat(idf, df) * tfc).astype(dtype)
+    return {"data": data, "indices": doc_idx.astype(np.int32), "indptr": counts.indptr, "num_docs": n_docs}
+
+
+@dataclass
+class SavedTerms:
+    """Each text's terms as ids into `vocab`, saved with a build so the next one need neither
+    tokenize unchanged passages again nor turn their words into ids."""
+
+    vocab: list[str]
+    ids: np.ndarray  # every text's term ids, one after the other
+    spans: dict[str, tuple[int, int]]  # text key -> its slice of `ids`
+
+    def save(self, path: Path) -> None:
+        keys = list(self.spans)
+        with path.open("wb") as fh:
+            np.savez(fh, version=np.array(TOKENIZER_VERSION), vocab=np.array(self.vocab, dtype=str),
+                     keys=np.array(keys, dtype=str), ids=self.ids,
+                     spans=np.array([self.spans[k] for k in keys], dtype=np.int64).reshape(-1, 2))
+
+    @classmethod
+    def load(cls, path: Path) -> SavedTerms | None:
+        """None if absent, damaged or of another tokenizer."""
+        try:
+            with np.load(path, allow_pickle=False) as saved:
+                if str(saved["version"]) != TOKENIZER_VERSION:
+                    return None
+                spans = {k: (int(s), int(e)) for k, (s, e) in zip(saved["keys"].tolist(), saved["spans"].tolist())}
+                return cls(saved["vocab"].tolist(), saved["ids"], spans)
+        except (OSError, ValueError, KeyError, EOFError):
+            return None
+
+
 class LexicalIndex:
-    def __init__(self, retriever: bm25s.BM25, tokens: dict[str, list[str]] | None = None):
+    def __init__(self, retriever: bm25s.BM25, terms: SavedTerms | None = None):
         self.retriever = retriever
-        self._tokens = tokens  # text key -> its tokens, saved so the next build need not redo them
+        self._terms = terms  # saved with the build so the next one can reuse them
         self._mapped: dict[str, str] = {}
 
     @classmethod
-    def build(cls, texts: list[str], keys: Sequence[str] | None = None,
-              reuse: Mapping[str, list[str]] | None = None) -> LexicalIndex:
-        """`keys` name each text (a hash of it); a text whose key is in `reuse` (the tokens a
-        previous build saved) is not tokenized again. bm25s cannot add documents to an index,
-        so the score matrix is rebuilt; tokenizing is most of the cost, and that is reused."""
-        reuse = reuse or {}
-        tokens = [reuse[k] if k in reuse else tokenize(t) for t, k in zip(texts, keys)] if keys else [tokenize(t) for t in texts]
+    def build(cls, texts: list[str], keys: Sequence[str] | None = None, reuse: SavedTerms | None = None) -> LexicalIndex:
+        """`keys` name each text (a hash of it); a text whose key is in `reuse` (what a previous
+        build saved) is not tokenized again. bm25s cannot add documents to an index, so the score
+        matrix is rebuilt, by numpy from term ids: milliseconds for thousands of passages."""
+        vocab = list(reuse.vocab) if reuse else []
+        term_id = {term: i for i, term in enumerate(vocab)}
+        parts = []
+        for i, text in enumerate(texts):
+            span = reuse.spans.get(keys[i]) if reuse and keys else None
+            if span:
+                parts.append(reuse.ids[span[0] : span[1]])
+                continue
+            tokens = tokenize(text)
+            for term in tokens:
+                if term not in term_id:
+                    term_id[term] = len(vocab)
+                    vocab.append(term)
+            parts.append(np.array([term_id[t] for t in tokens], dtype=np.int64))
+        lengths = np.array([len(p) for p in parts], dtype=np.int64)
+        if not lengths.sum():  # nothing to score (no texts, or no words): bm25s's own empty index
+            retriever = bm25s.BM25()
+            retriever.index([[]] * max(len(texts), 1), show_progress=False)
+            return cls(retriever)
+        ids = np.concatenate(parts)
+        used = np.flatnonzero(np.bincount(ids, minlength=len(vocab)))  # drop terms only removed texts had
+        renumber = np.zeros(len(vocab), dtype=np.int64)
+        renumber[used] = np.arange(len(used))
+        ids, vocab = renumber[ids], [vocab[i] for i in used]
         retriever = bm25s.BM25()
-        retriever.index(tokens or [[]], show_progress=False)
-        return cls(retriever, dict(zip(keys, tokens)) if keys else None)
+        retriever.scores = _bm25_scores(ids, lengths, len(vocab), retriever.k1, retriever.b, retriever.dtype)
+        retriever.vocab_dict = {term: i for i, term in enumerate(vocab)}
+        retriever.vocab_dict.setdefault("", len(vocab))  # as bm25s's index(): a query may be empty
+        retriever.unique_token_ids_set = set(retriever.vocab_dict.values())
+        retriever.nonoccurrence_array = None  # only bm25l and bm25+ have one
+        if not keys:
+            return cls(retriever)
+        ends = np.cumsum(lengths).tolist()
+        spans = {key: (end - n, end) for key, end, n in zip(keys, ends, lengths.tolist())}
+        return cls(retriever, SavedTerms(vocab, ids.astype(np.int32), spans))
 
     def query_tokens(self, text: str) -> list[str]:
         """Question tokens mapped onto the index vocabulary. Dutch glues words together
@@ -102,20 +179,12 @@ class LexicalIndex:
 
     def save(self, directory: Path) -> None:
         self.retriever.save(str(directory), show_progress=False)
-        if self._tokens is not None:
-            payload = {"version": TOKENIZER_VERSION, "tokens": self._tokens}
-            (directory / TOKENS_FILE).write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+        if self._terms is not None:
+            self._terms.save(directory / TERMS_FILE)
 
     @staticmethod
-    def saved_tokens(directory: Path) -> dict[str, list[str]]:
-        """The tokens a build saved, by text key; empty if absent, damaged or of another tokenizer."""
-        try:
-            payload = json.loads((directory / TOKENS_FILE).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        if not isinstance(payload, dict) or payload.get("version") != TOKENIZER_VERSION:
-            return {}
-        return payload.get("tokens") or {}
+    def saved_terms(directory: Path) -> SavedTerms | None:
+        return SavedTerms.load(directory / TERMS_FILE)
 
     @classmethod
     def load(cls, directory: Path) -> LexicalIndex:

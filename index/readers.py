@@ -160,8 +160,11 @@ READERS = {
 }
 
 
+SIDECAR_SUFFIXES = (".yml", ".yaml")
+
+
 def sidecar_path(path: Path) -> Path | None:
-    for suffix in (".yml", ".yaml"):
+    for suffix in SIDECAR_SUFFIXES:
         candidate = path.with_suffix(suffix)
         if candidate.is_file():
             return candidate

@@ -174,7 +174,7 @@ def _reindex_locked(letters_dir, index_dir, embedder, progress, max_letter_bytes
         letters=entries,
         chunks=chunks,
     )
-    reuse = LexicalIndex.saved_tokens(previous.path / BM25_DIR) if previous else {}
+    reuse = LexicalIndex.saved_terms(previous.path / BM25_DIR) if previous else None
     lexical = LexicalIndex.build(texts, keys=[c.embed_hash for c in chunks], reuse=reuse)
     publish(index_dir, manifest, vectors, lexical, ann_threshold)
     log.info(

@@ -83,19 +83,68 @@ def test_bm25_reuses_saved_tokens_and_scores_as_a_fresh_build(tmp_path, letters_
     assert len(tokenized) == 1  # only the new letter's one passage
 
     build = load_index(tmp_path / "index")
-    saved = LexicalIndex.saved_tokens(current_build(tmp_path / "index") / BM25_DIR)
-    assert set(saved) == {c.embed_hash for c in build.manifest.chunks}
+    saved = LexicalIndex.saved_terms(current_build(tmp_path / "index") / BM25_DIR)
+    assert set(saved.spans) == {c.embed_hash for c in build.manifest.chunks}
     titles = {e.id: e.title for e in build.manifest.letters}
     fresh = LexicalIndex.build([index_text(titles[c.letter_id], c) for c in build.manifest.chunks])
     for question in ["Wanneer is de ALV in Utrecht?", "opschalingskorting gemeentefonds", "Oekraïne opvang"]:
         assert np.allclose(build.lexical.scores(question), fresh.scores(question))
 
 
-def test_saved_tokens_of_another_tokenizer_are_ignored(tmp_path):
-    index = LexicalIndex.build(["De ALV is in juni."], keys=["k"])
+def test_saved_terms_of_another_tokenizer_are_ignored(tmp_path, monkeypatch):
+    index = LexicalIndex.build(["De ALV is in juni.", "De ALV is in juli."], keys=["k", "l"])
     index.save(tmp_path)
-    assert LexicalIndex.saved_tokens(tmp_path) == {"k": tokenize("De ALV is in juni.")}
-    (tmp_path / lexical_module.TOKENS_FILE).write_text('{"version": "0-old", "tokens": {"k": ["x"]}}')
-    assert LexicalIndex.saved_tokens(tmp_path) == {}
-    (tmp_path / lexical_module.TOKENS_FILE).write_text("{damaged")
-    assert LexicalIndex.saved_tokens(tmp_path) == {}
+    saved = LexicalIndex.saved_terms(tmp_path)
+    start, end = saved.spans["k"]
+    assert [saved.vocab[i] for i in saved.ids[start:end]] == tokenize("De ALV is in juni.")
+    monkeypatch.setattr(lexical_module, "TOKENIZER_VERSION", "0-other")
+    assert LexicalIndex.saved_terms(tmp_path) is None
+    (tmp_path / lexical_module.TERMS_FILE).write_text("damaged")
+    assert LexicalIndex.saved_terms(tmp_path) is None
+
+
+def test_the_numpy_bm25_matrix_is_bm25s_own(letters_copy):
+    import bm25s
+    import scipy.sparse as sp
+
+    from index.chunking import chunk_letter
+    from index.letters import load_letters
+
+    loaded = load_letters(letters_copy)
+    texts = [index_text(letter.title, c) for letter in loaded.letters for c in chunk_letter(letter)]
+    ours = LexicalIndex.build(texts, keys=[str(i) for i in range(len(texts))]).retriever
+    theirs = bm25s.BM25()
+    theirs.index([tokenize(t) for t in texts], show_progress=False)
+    assert ours.vocab_dict.keys() == theirs.vocab_dict.keys()
+
+    def dense(bm25) -> np.ndarray:  # columns in one order: vocabularies number words differently
+        s = bm25.scores
+        matrix = sp.csc_matrix((s["data"], s["indices"], s["indptr"]), shape=(s["num_docs"], len(s["indptr"]) - 1))
+        words = sorted(w for w in bm25.vocab_dict if w)
+        return matrix.toarray()[:, [bm25.vocab_dict[w] for w in words]]
+
+    assert np.allclose(dense(ours), dense(theirs), rtol=1e-6, atol=0)
+    for question in ["ALV Utrecht juni", "opschalingskorting gemeentefonds"]:
+        query = [t for t in tokenize(question) if t in theirs.vocab_dict]
+        assert np.allclose(ours.get_scores(ours.get_tokens_ids(query)), theirs.get_scores(theirs.get_tokens_ids(query)), rtol=1e-6)
+
+
+def test_an_incremental_reindex_answers_as_a_full_rebuild(tmp_path, letters_copy, embedder):
+    age(letters_copy)
+    engine = make_engine(tmp_path / "index", letters_copy, embedder)
+    engine.reindex()
+    time.sleep(2.1)
+    engine.reindex()  # stamps recorded: the next reindex reads only what changed
+    write_letter(letters_copy, "nieuw.md", "Nieuwe brief", "De ALV van 2027 is op 9 juni in Utrecht.")
+    sidecar = letters_copy / "seed-update-vng-inzet-kabinetsformatie.yml"
+    sidecar.write_text('title: "VNG-inzet bij de formatie (bijgewerkt)"\n', encoding="utf-8")  # new beside an old file
+    report = engine.reindex()
+    assert report.added == 1 and report.changed == 1
+
+    fresh = make_engine(tmp_path / "fresh", letters_copy, embedder)
+    fresh.reindex()
+    for question in ["Wanneer is de ALV in Utrecht?", "Wat is de VNG-inzet bij de formatie?", "opschalingskorting"]:
+        a, b = engine.ask(question, k=5), fresh.ask(question, k=5)
+        assert [(p.letter.id, p.text) for p in a.passages] == [(p.letter.id, p.text) for p in b.passages]
+        assert np.allclose([p.score for p in a.passages], [p.score for p in b.passages], atol=1e-5)
+    assert any("bijgewerkt" in p.letter.title for p in engine.ask("VNG-inzet formatie", k=3).passages)

@@ -14,7 +14,7 @@ from conftest import CACHE, REPO
 from index.embedding import Embedder
 from index.errors import UserError
 from index.offline_model import offline_model_dir
-from index.onnx_encoder import EMBEDDINGS, PRECISIONS, onnx_model_dir
+from index.onnx_encoder import BULK_FROM, EMBEDDINGS, PRECISIONS, onnx_model_dir
 
 TEXTS = [
     "Wanneer is het volgende BOFv?",
@@ -58,6 +58,23 @@ def test_int8_is_close_but_is_another_model(embedder, int8):
 def test_int8_vectors_do_not_depend_on_their_batch(int8):
     together = int8.encode_documents(TEXTS)
     assert np.allclose(together[1], int8.encode_documents([TEXTS[1]])[0], atol=1e-6)
+
+
+def test_a_reindex_sized_call_gives_the_vectors_of_one_text_at_a_time(embedder, int8):
+    """Many texts run on one single-threaded session per core: same vectors, same order."""
+    texts = [f"Ledenbrief {i}: de gemeente ontvangt {i * 7} euro per inwoner voor taak {i % 5}." for i in range(BULK_FROM + 6)]
+    for encoder in (embedder, int8):
+        bulk = encoder.encode_documents(texts)
+        for i in (0, 1, 33, len(texts) - 1):
+            assert np.allclose(bulk[i], encoder.encode_documents([texts[i]])[0], atol=1e-5)
+
+
+def test_identical_passages_get_identical_vectors(embedder, int8):
+    texts = [TEXTS[1], TEXTS[2], TEXTS[1], "Met vriendelijke groet, VNG"]
+    for encoder in (embedder, int8):
+        vectors = encoder.encode_documents(texts)
+        assert np.array_equal(vectors[0], vectors[2])  # embedded once and shared
+        assert not np.allclose(vectors[0], vectors[1])
 
 
 def test_each_encoder_has_its_own_identity(embedder, int8, torch_embedder):
