@@ -14,11 +14,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 
-from index.asked import _ACRONYM, _WORD, SUCCESSION, SUCCESSION_WORDS, YEARLESS, Asked, Period, Term, _zipf
-from index.dates import DAY_MONTH, MONTHS, _MONTH_ALT, mentioned_dates
+from index.asked import (
+    _ACRONYM,
+    _WORD,
+    SUCCESSION,
+    SUCCESSION_WORDS,
+    YEARLESS,
+    Asked,
+    Period,
+    Term,
+    _zipf,
+)
+from index.dates import _MONTH_ALT, DAY_MONTH, MONTHS, mentioned_dates
 from index.lexical import STOPWORDS, tokenize
 from index.sentences import split_sentences
 

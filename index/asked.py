@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from index.dates import DAY_MONTH, MONTHS, _MONTH_ALT, _safe_date
+from index.dates import _MONTH_ALT, DAY_MONTH, MONTHS, _safe_date
 from index.glossary import english_phrases
 from index.lexical import STOPWORDS, tokenize
 

@@ -1,6 +1,6 @@
 """Hybrid search: a letter named by number first; otherwise dense (FAISS) and BM25 ranks
-fused by reciprocal rank fusion, one best passage per letter, newest first on near-ties,
-and a relevance floor below which the answer is "not found" plus the nearest letters."""
+fused by reciprocal rank fusion, one best passage per letter, newest first on near-ties
+and for "latest" questions (recency.py), and a relevance floor below which the answer is "not found" plus the nearest letters."""
 
 from __future__ import annotations
 
@@ -11,36 +11,36 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from index.answerability import Candidate, Coverage, coverage_of, first_covering, names_holder, uncovered
-from index.asked import Asked, asked, asks_who_holds_role, topic_terms
+from index.answerability import (
+    Candidate,
+    Coverage,
+    first_covering,
+    names_holder,
+    uncovered,
+)
+from index.asked import Asked, Period, asked, asks_who_holds_role
 from index.chunking import index_text
 from index.embedding import Embedder
-from index.language import language
-from index.missing import describe_missing
 from index.errors import EmptyQuestion, QuestionTooLong, UserError
 from index.events import EventHit, find_next_event, is_next_question
 from index.glossary import with_dutch_words
 from index.highlight import best_sentence
+from index.language import language
 from index.lexical import tokenize
 from index.metadata import find_references, strip_references
+from index.missing import describe_missing
 from index.models import Answer, LetterRef, Missing, Passage
+from index.recency import Recency, asks_latest
 from index.sentences import split_sentences
 from index.store import LetterEntry, LoadedIndex
 
 RRF_K = 60
 CANDIDATES = 100
-TIE = 0.01  # cosines this close (for neighbours in rank) count as "about equally good"
-SAME_TOPIC = 0.012  # cosine this close to the best passage: the same topic
-TITLED_TOPIC = 0.05  # …or this close if its title has the topic's words
-LATEST_TOPIC = 0.025  # for "latest" questions, also this close if the letter shares the question's words
 CROSS_LINGUAL = 0.015  # how much lower the margin is for English questions (dev set: see README)
 SIGNED = re.compile(r"\b(ondertekend|ondertekende|ondertekening|tekende|getekend|signed|signatory)\b", re.IGNORECASE)
 FLOOR_HITS = 5  # the relevance floor is judged on this many of the best letters
 SPECIFIC_POOL = 8  # hits whose letters may answer the question's specifics…
 SPECIFIC_WINDOW = 0.05  # …beyond the top 3, when their cosine is this close to the best
-LATEST = re.compile(r"\b(laatste?|laatst|meest recente?|recente?|recentelijk|onlangs|inmiddels|stand van zaken|"
-                    r"recentste|nieuwste|actuele|huidige|nu|op dit moment|momenteel|recently|up[- ]to[- ]date|"
-                    r"latest|current|currently|most recent|newest|now)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -96,6 +96,9 @@ class Searcher:
             for ref in (entry.lbr, entry.kenmerk):
                 if ref:
                     self._by_reference.setdefault(ref.upper(), entry)
+        self.recency: Recency[_Hit] = Recency(
+            date_of=self._date, text_of=lambda h: self._candidate(h).letter,
+            title_of=lambda h: self._letter_of_chunk[h.chunk].title, covers_periods=self._covers_periods)
 
     def validate(self, question: str) -> str:
         return validate_question(question, self.config.max_question_chars)
@@ -128,8 +131,8 @@ class Searcher:
                 if found and self.config.specifics:
                     hits, missing = self._specifics(question, hits)
                     found = missing is None
-                if found and self.config.recency and LATEST.search(question):
-                    hits = self._newest_first(hits, floor, question)
+                if found and self.config.recency and asks_latest(question):
+                    hits = self.recency.newest_first(hits, floor, question)
         if found and SIGNED.search(question):  # "wie heeft de brief ondertekend?": its signature
             hits = [replace(h, chunk=self._signature_of.get(self._letter_of_chunk[h.chunk].id, h.chunk)) for h in hits]
         elif found and hits:
@@ -213,55 +216,12 @@ class Searcher:
         """For ordering by recency: the letter's date, known or estimated."""
         return self._letter_of_chunk[hit.chunk].date
 
-    def _close_to_best(self, hits: list[_Hit], floor: float, window: float = SAME_TOPIC) -> list[_Hit]:
-        """Hits that answer about as well as the best one (same topic). Beyond SAME_TOPIC, a
-        hit must also share words with the question (BM25 > 0)."""
-        if not hits:
-            return []
-        best = max(h.cosine for h in hits[:10])
-        return [h for h in hits[:10] if h.cosine >= max(floor, best - window)
-                and (h.cosine >= best - SAME_TOPIC or h.bm25 > 0)]
-
-    def _newest_first(self, hits: list[_Hit], floor: float, question: str) -> list[_Hit]:
-        """For "laatste/latest/current" questions: the newest letter on the topic first
-        (a wider topic window: the member asks for the newest, not the closest). On the topic:
-        the letters that have every topic word of the question, loosely ("jeugdzorg" in a
-        letter on "jeugdhulp"), and are about as close as the best of them; a letter that is
-        merely close to everything (an overview letter) is not. Without topic words: the hits
-        close to the best that share a word with the question."""
-        terms = topic_terms(question, language(question))
-        if terms:  # the letters that have the topic's words, about as close as the best of them
-            topical = [h for h in hits[:10]
-                       if all(coverage_of(self._candidate(h).letter, False).shares_topic(t) for t in terms)]
-            best = max((h.cosine for h in topical), default=0.0)
-            # named in the title ("Septembercirculaire gemeentefonds"): on the topic even a bit further off
-            titled = {id(h) for h in topical
-                      if all(coverage_of(self._letter_of_chunk[h.chunk].title, False).shares_topic(t) for t in terms)}
-            window = [h for h in topical
-                      if h.cosine >= max(floor, best - (TITLED_TOPIC if id(h) in titled else LATEST_TOPIC))]
-        else:
-            window = self._close_to_best(hits, floor, LATEST_TOPIC)
-        periods = asked(question, language(question)).periods
-        if periods:  # "de laatste brief over de cao in 2019": the newest of that year
-            window = [h for h in window if not uncovered(Asked((), periods), self._candidate(h))[1]]
-        if not window:
-            return hits
-        ordered = sorted(window, key=lambda h: (self._date(h) is not None, self._date(h) or dt.date.min), reverse=True)
-        if self._date(hits[0]) is None and hits[0] in window:
-            # the best match has no date at all: nothing says it is older, so it stays first
-            ordered = [hits[0]] + [h for h in ordered if h is not hits[0]]
-        return ordered + [h for h in hits if h not in window]
-
     def _newer(self, hits: list[_Hit], floor: float) -> LetterRef | None:
-        """A newer letter on the same topic than the one quoted, if there is one."""
-        if not hits:
-            return None
-        quoted = self._date(hits[0])
-        newer = [h for h in self._close_to_best(hits, floor)
-                 if h is not hits[0] and self._date(h) and (quoted is None or self._date(h) > quoted)]
-        if not newer:
-            return None
-        return self.chunk_letters[max(newer, key=self._date).chunk]
+        newer = self.recency.newer(hits, floor)
+        return self.chunk_letters[newer.chunk] if newer else None
+
+    def _covers_periods(self, hit: _Hit, periods: tuple[Period, ...]) -> bool:
+        return not uncovered(Asked((), periods), self._candidate(hit))[1]
 
     def _next_event(self, question: str) -> EventHit | None:
         return find_next_event(question, self.chunk_texts, self.chunk_letters, self.index.lexical, self.clock(),
@@ -306,24 +266,7 @@ class Searcher:
             if letter_id not in seen_letters:
                 seen_letters.add(letter_id)
                 hits.append(_Hit(chunk, fused[chunk], cosine[chunk], float(bm25[chunk])))
-        return self._newer_on_ties(hits) if self.config.recency else hits
-
-    def _newer_on_ties(self, hits: list[_Hit]) -> list[_Hit]:
-        """Letters that answer about equally well (neighbours in rank whose cosines are within
-        TIE and whose BM25 scores are within 10%): newer first, undated after dated."""
-        key = lambda h: self._date(h) or dt.date.min  # noqa: E731
-        for _ in range(len(hits)):
-            swapped = False
-            for i in range(len(hits) - 1):
-                a, b = hits[i], hits[i + 1]
-                tie = (abs(a.cosine - b.cosine) <= TIE and b.fused >= a.fused * 0.97
-                       and min(a.bm25, b.bm25) >= 0.9 * max(a.bm25, b.bm25))
-                if tie and key(b) > key(a):
-                    hits[i], hits[i + 1] = b, a
-                    swapped = True
-            if not swapped:
-                break
-        return hits
+        return self.recency.newer_on_ties(hits) if self.config.recency else hits
 
     def _fill_cosines(self, cosine: dict[int, float], chunks: list[int], query: np.ndarray) -> None:
         if chunks:

@@ -1,0 +1,115 @@
+"""Which of the letters that answer is the newest: newer first on near-ties, the newest on
+the topic for "laatste/latest" questions, and the "Nieuwer:" note under an older quote.
+
+Works on the search's hits (anything with a cosine, a fused score and a BM25 score) through
+what the search knows of each hit's letter: its date, its content text and its title.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
+
+from index.answerability import coverage_of
+from index.asked import Period, Term, asked, topic_terms
+from index.language import language
+
+TIE = 0.01  # cosines this close (for neighbours in rank) count as "about equally good"
+SAME_TOPIC = 0.012  # cosine this close to the best passage: the same topic
+TITLED_TOPIC = 0.05  # for "latest" questions, this close if the letter's title has the topic's words…
+LATEST_TOPIC = 0.025  # …and this close if only its text has them
+LATEST = re.compile(r"\b(laatste?|laatst|meest recente?|recente?|recentelijk|onlangs|inmiddels|stand van zaken|"
+                    r"recentste|nieuwste|actuele|huidige|nu|op dit moment|momenteel|recently|up[- ]to[- ]date|"
+                    r"latest|current|currently|most recent|newest|now)\b", re.IGNORECASE)
+
+
+class Scored(Protocol):
+    cosine: float
+    fused: float
+    bm25: float
+
+
+H = TypeVar("H", bound=Scored)
+
+
+def asks_latest(question: str) -> bool:
+    return LATEST.search(question) is not None
+
+
+@dataclass
+class Recency(Generic[H]):
+    date_of: Callable[[H], dt.date | None]  # the letter's date, known or estimated
+    text_of: Callable[[H], str]  # the letter's content, with its title
+    title_of: Callable[[H], str]
+    covers_periods: Callable[[H, tuple[Period, ...]], bool]
+
+    def close_to_best(self, hits: list[H], floor: float, window: float = SAME_TOPIC) -> list[H]:
+        """Hits that answer about as well as the best one (same topic). Beyond SAME_TOPIC, a
+        hit must also share words with the question (BM25 > 0)."""
+        if not hits:
+            return []
+        best = max(h.cosine for h in hits[:10])
+        return [h for h in hits[:10] if h.cosine >= max(floor, best - window)
+                and (h.cosine >= best - SAME_TOPIC or h.bm25 > 0)]
+
+    def newest_first(self, hits: list[H], floor: float, question: str) -> list[H]:
+        """For "laatste/latest/current" questions: the newest letter on the topic first
+        (a wider topic window: the member asks for the newest, not the closest). On the topic:
+        the letters that have every topic word of the question, loosely ("jeugdzorg" in a
+        letter on "jeugdhulp"), and are about as close as the best of them; a letter that is
+        merely close to everything (an overview letter) is not. Without topic words: the hits
+        close to the best that share a word with the question."""
+        lang = language(question)
+        terms = topic_terms(question, lang)
+        window = self._on_topic(hits, floor, terms) if terms else self.close_to_best(hits, floor, LATEST_TOPIC)
+        periods = asked(question, lang).periods
+        if periods:  # "de laatste brief over de cao in 2019": the newest of that year
+            window = [h for h in window if self.covers_periods(h, periods)]
+        if not window:
+            return hits
+        date = self.date_of
+        ordered = sorted(window, key=lambda h: (date(h) is not None, date(h) or dt.date.min), reverse=True)
+        if date(hits[0]) is None and hits[0] in window:
+            # the best match has no date at all: nothing says it is older, so it stays first
+            ordered = [hits[0]] + [h for h in ordered if h is not hits[0]]
+        return ordered + [h for h in hits if h not in window]
+
+    def _on_topic(self, hits: list[H], floor: float, terms: tuple[Term, ...]) -> list[H]:
+        """The letters that have the topic's words, about as close as the best of them; named
+        in the title ("Septembercirculaire gemeentefonds"): on the topic even a bit further off."""
+        def has(text: str) -> bool:
+            return all(coverage_of(text, False).shares_topic(t) for t in terms)
+
+        topical = [h for h in hits[:10] if has(self.text_of(h))]
+        best = max((h.cosine for h in topical), default=0.0)
+        return [h for h in topical
+                if h.cosine >= max(floor, best - (TITLED_TOPIC if has(self.title_of(h)) else LATEST_TOPIC))]
+
+    def newer(self, hits: list[H], floor: float) -> H | None:
+        """A newer letter on the same topic than the one quoted, if there is one."""
+        if not hits:
+            return None
+        quoted = self.date_of(hits[0])
+        newer = [h for h in self.close_to_best(hits, floor)
+                 if h is not hits[0] and self.date_of(h) and (quoted is None or self.date_of(h) > quoted)]
+        return max(newer, key=self.date_of) if newer else None
+
+    def newer_on_ties(self, hits: list[H]) -> list[H]:
+        """Letters that answer about equally well (neighbours in rank whose cosines are within
+        TIE and whose BM25 scores are within 10%): newer first, undated after dated."""
+        key = lambda h: self.date_of(h) or dt.date.min  # noqa: E731
+        for _ in range(len(hits)):
+            swapped = False
+            for i in range(len(hits) - 1):
+                a, b = hits[i], hits[i + 1]
+                tie = (abs(a.cosine - b.cosine) <= TIE and b.fused >= a.fused * 0.97
+                       and min(a.bm25, b.bm25) >= 0.9 * max(a.bm25, b.bm25))
+                if tie and key(b) > key(a):
+                    hits[i], hits[i + 1] = b, a
+                    swapped = True
+            if not swapped:
+                break
+        return hits
