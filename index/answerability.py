@@ -69,7 +69,8 @@ class Coverage:
         so "septembercirculaire" is not covered by "september"."""
         for other in self.words:
             shorter, longer = sorted((word, other), key=len)
-            if len(shorter) >= 5 and longer.startswith(shorter[:-1]) and len(shorter) >= 0.75 * len(longer):
+            # an ending of at most three letters ("Oekraïne"/"Oekraïners"), not a compound's tail
+            if len(shorter) >= 5 and longer.startswith(shorter[:-1]) and len(longer) - len(shorter) <= 2:
                 return True
         return False
 
@@ -160,6 +161,11 @@ class Coverage:
                 tail = rest[len(link):]
                 if len(tail) < 3:
                     continue
+                if tail in SCHEME_KINDS:  # a law or fund by its name, in two words at most ("Model
+                    # verordening"); "participatie … de wet" is not the Participatiewet
+                    if re.search(rf"\b{re.escape(head + link.strip('-'))}[\s-]+{re.escape(tail)}\b", self.lower):
+                        return True
+                    continue
                 has_head, has_tail = self._has(head), self._has(tail) or self._compound(tail, depth - 1)
                 # the modifier carries what is specific ("aanmeld"centrum); a bare category
                 # ("fonds" of warmtefonds) covers nothing
@@ -248,7 +254,8 @@ def _is_time(word: str) -> bool:
 
 def _specific_rest(covered: str, rest: str) -> bool:
     """The covered part of a compound is the specific one (rare) and the rest is everyday."""
-    return len(covered) >= 5 and _zipf(covered, "nl") < SPECIFIC_ZIPF and _zipf(rest, "nl") >= EVERYDAY_ZIPF
+    return (len(covered) >= 5 and rest not in SCHEME_KINDS  # a law or fund is named by the whole word
+            and _zipf(covered, "nl") < SPECIFIC_ZIPF and _zipf(rest, "nl") >= EVERYDAY_ZIPF)
 
 
 def covers_period(period: Period, letter_date: dt.date | None, passage_dates: list[dt.date], text: str,

@@ -260,8 +260,8 @@ def distinctive_terms(question: str, lang: str) -> list[Term]:
         elif lang == "en":
             if word[0].isupper() and m.start() > 0 and _zipf(low, "en") < 3.0:
                 terms.append(Term(word, m.start(), m.end()))
-        elif _zipf(low, "nl") < RARE_ZIPF:
-            terms.append(Term(word, m.start(), m.end()))
+        elif _zipf(low, "nl") < RARE_ZIPF or (low.endswith("wet") and len(low) >= 7):
+            terms.append(Term(word, m.start(), m.end()))  # rare, or a law by name ("Participatiewet")
     return sorted(terms, key=lambda t: t.start)
 
 

@@ -350,3 +350,12 @@ def test_succession_needs_op_in_the_same_clause():
     [succession] = [t for t in asked("Wie volgt Jan Zwartkruis op als directeur?", "nl").terms if t.dutch]
     assert not Coverage("Het voorstel volgt later. Wij gaan op pad.").term(succession)
     assert Coverage("Anna de Boer volgt hem op als directeur.").term(succession)
+
+
+def test_a_law_or_fund_goes_by_its_whole_name():
+    assert "Participatiewet" in [t.text for t in asked("Wat vindt de VNG van de Participatiewet?", "nl").terms]
+    law = _term("Participatiewet")
+    assert not Coverage("U geeft participatie in het omgevingsplan vorm, omdat de wet daar eisen aan stelt.").term(law)
+    assert not Coverage("Inwoners vragen om participatie.").term(law)  # no ending, a compound's tail
+    assert Coverage("De Model verordening rekenkamer is herzien.").term(_term("modelverordening"))
+    assert Coverage("De opvang van Oekraïners gaat door.").term(_term("Oekraïne"))
