@@ -30,6 +30,7 @@ from index.asked import (
 )
 from index.dates import _MONTH_ALT, DAY_MONTH, MONTHS, mentioned_dates
 from index.lexical import STOPWORDS, tokenize
+from index.people import names_person
 from index.sentences import split_sentences
 
 EVERYDAY_ZIPF = 4.25  # a compound part this common carries no specifics of its own…
@@ -295,34 +296,11 @@ class Candidate:
     score: float = 0.0  # the passage's cosine to the question
 
 
-# A person's name: initials, a title or a role before a capitalized word ("J.P. Wolters",
-# "mevrouw Dijkema", "oud-minister Ollongren"), or two capitalized words of which the first is
-# not a common word and neither names an institution ("Pieter Hoogland", not "Tweede Kamer").
-_TITLED = re.compile(r"(?:\b(?:[A-Z]\.\s?){1,4}|\b(?i:mevrouw|mw\.|de heer|dhr\.|mr\.?|dr\.?|drs\.?|prof\.?|ir\.?)\s+)"
-                     r"(?:(?:van|de|der|den|ter|ten)\s+)*[A-Z][\w'’-]+"
-                     r"|\b(?i:(?:oud-)?(?:minister|staatssecretaris|burgemeester|wethouder|voorzitter|directeur|"
-                     r"commissaris|informateur|formateur))\s+(?:De\s+|Van\s+)?[A-Z][\w'’-]+")
-# overlapping (lookahead): "Ook Femke de Ridder" must still find "Femke de Ridder"
-_TWO_CAPITALIZED = re.compile(r"(?=\b([A-Z][a-zà-ÿ]+)\s+(?:(?:van|de|der|den|ter|ten)\s+)*([A-Z][a-zà-ÿ]+))")
-_INSTITUTIONS = frozenset("kamer zaken gemeenten gemeente vereniging raad college ministerie rijk provincie provincies "
-                          "unie commissie bestuur programma fonds overheid staten nederland nederlandse europese "
-                          "koning koninkrijk waterschappen ledenvergadering".split())
-COMMON_WORD_ZIPF = 5.3  # "Tweede Kamer" is not a person; "Jan de Vries" is
-
-
-def _names_person(text: str) -> bool:
-    if _TITLED.search(text):
-        return True
-    return any(_zipf(m.group(1).lower(), "nl") < COMMON_WORD_ZIPF
-               and not {m.group(1).lower(), m.group(2).lower()} & _INSTITUTIONS
-               for m in _TWO_CAPITALIZED.finditer(text))
-
-
 def names_holder(role: Term, text: str, signature: str = "") -> bool:
     """A sentence (or the signature) with the role and a person's name: "who became the new
     minister" is not answered by "u spreekt met een nieuwe minister"."""
     units = split_sentences(text) + ([signature] if signature else [])
-    return any(coverage_of(unit, False).term(role) and _names_person(unit) for unit in units)
+    return any(coverage_of(unit, False).term(role) and names_person(unit) for unit in units)
 
 
 def uncovered(question: Asked, candidate: Candidate) -> tuple[list[Term], list[Period]]:

@@ -1,0 +1,31 @@
+"""Does a text name a person? For "wie is de voorzitter?": a sentence that has the role
+must also have a name, or it does not say who ("u spreekt met een nieuwe minister")."""
+
+from __future__ import annotations
+
+import re
+
+from index.asked import _zipf
+
+# A person's name: initials, a title or a role before a capitalized word ("J.P. Wolters",
+# "mevrouw Dijkema", "oud-minister Ollongren"), or two capitalized words of which the first is
+# not a common word and neither names an institution ("Pieter Hoogland", not "Tweede Kamer").
+_TITLED = re.compile(r"(?:\b(?:[A-Z]\.\s?){1,4}|\b(?i:mevrouw|mw\.|de heer|dhr\.|mr\.?|dr\.?|drs\.?|prof\.?|ir\.?)\s+)"
+                     r"(?:(?:van|de|der|den|ter|ten)\s+)*[A-Z][\w'’-]+"
+                     r"|\b(?i:(?:oud-)?(?:minister|staatssecretaris|burgemeester|wethouder|voorzitter|directeur|"
+                     r"commissaris|informateur|formateur))\s+(?:De\s+|Van\s+)?[A-Z][\w'’-]+")
+# overlapping (lookahead): "Ook Femke de Ridder" must still find "Femke de Ridder"
+_TWO_CAPITALIZED = re.compile(r"(?=\b([A-Z][a-zà-ÿ]+)\s+(?:(?:van|de|der|den|ter|ten)\s+)*([A-Z][a-zà-ÿ]+))")
+_INSTITUTIONS = frozenset("kamer zaken gemeenten gemeente vereniging raad college ministerie rijk provincie provincies "
+                          "unie commissie bestuur programma fonds overheid staten nederland nederlandse europese "
+                          "koning koninkrijk waterschappen ledenvergadering".split())
+COMMON_WORD_ZIPF = 5.3  # "Tweede Kamer" is not a person; "Jan de Vries" is
+
+
+def names_person(text: str) -> bool:
+    """Does the text name a person (not an institution)?"""
+    if _TITLED.search(text):
+        return True
+    return any(_zipf(m.group(1).lower(), "nl") < COMMON_WORD_ZIPF
+               and not {m.group(1).lower(), m.group(2).lower()} & _INSTITUTIONS
+               for m in _TWO_CAPITALIZED.finditer(text))
