@@ -101,6 +101,12 @@ def estimate_date(title: str | None, lbr: str | None, body: str) -> tuple[dt.dat
     return (year, "title") if year else (None, None)
 
 
+def typical_date(dates: list[dt.date]) -> dt.date | None:
+    """The median of a collection's letter dates: what a letter without any date evidence is
+    most likely to be near."""
+    return statistics.median_low(dates) if dates else None
+
+
 def _number(lbr: str | None) -> tuple[int, int] | None:
     m = _LBR.match(lbr or "")
     return (2000 + int(m.group(1)), int(m.group(2))) if m else None

@@ -45,6 +45,10 @@ class Recency(Generic[H]):
     text_of: Callable[[H], str]  # the letter's content, with its title
     title_of: Callable[[H], str]
     covers_periods: Callable[[H, tuple[Period, ...]], bool]
+    # What a letter with no date evidence at all counts as when asked for the newest: the
+    # collection's typical (median) date. Nothing says it is old; a letter dated years before
+    # most others is likelier the older one.
+    undated_as: dt.date | None = None
 
     def close_to_best(self, hits: list[H], floor: float, window: float = SAME_TOPIC) -> list[H]:
         """Hits that answer about as well as the best one (same topic). Beyond SAME_TOPIC, a
@@ -70,9 +74,11 @@ class Recency(Generic[H]):
             window = [h for h in window if self.covers_periods(h, periods)]
         if not window:
             return hits
-        date = self.date_of
+        def date(h: H) -> dt.date | None:
+            return self.date_of(h) or self.undated_as
+
         ordered = sorted(window, key=lambda h: (date(h) is not None, date(h) or dt.date.min), reverse=True)
-        if date(hits[0]) is None and hits[0] in window:
+        if self.date_of(hits[0]) is None and hits[0] in window:
             # the best match has no date at all: nothing says it is older, so it stays first
             ordered = [hits[0]] + [h for h in ordered if h is not hits[0]]
         return ordered + [h for h in hits if h not in window]

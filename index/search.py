@@ -20,6 +20,7 @@ from index.answerability import (
 )
 from index.asked import Asked, Period, asked, asks_who_holds_role
 from index.chunking import index_text
+from index.dating import typical_date
 from index.embedding import Embedder
 from index.errors import EmptyQuestion, QuestionTooLong, UserError
 from index.events import EventHit, find_next_event, is_next_question
@@ -98,7 +99,8 @@ class Searcher:
                     self._by_reference.setdefault(ref.upper(), entry)
         self.recency: Recency[_Hit] = Recency(
             date_of=self._date, text_of=lambda h: self._candidate(h).letter,
-            title_of=lambda h: self._letter_of_chunk[h.chunk].title, covers_periods=self._covers_periods)
+            title_of=lambda h: self._letter_of_chunk[h.chunk].title, covers_periods=self._covers_periods,
+            undated_as=typical_date([e.date for e in index.manifest.letters if e.date]))
 
     def validate(self, question: str) -> str:
         return validate_question(question, self.config.max_question_chars)

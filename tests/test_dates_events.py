@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pytest
 
 from conftest import make_engine, write_letter
 from index.api import Engine
 from index.dates import dates_in
+from index.dating import typical_date
+from index.recency import Recency
 
 MARCH_19 = dt.date(2024, 3, 19)  # a Tuesday
 
@@ -122,3 +125,32 @@ def test_an_older_letter_quoted_by_number_mentions_the_newer_one(recency_engine)
     from index.phrasing import newer_note
 
     assert newer_note(answer.newer, "nl") == "Nieuwer: Lbr. 24/040 van 1 mei 2024"
+
+
+@dataclass
+class _Hit:
+    letter: str
+    cosine: float
+    date: dt.date | None
+    fused: float = 1.0
+    bm25: float = 1.0
+
+
+def _recency(undated_as: dt.date | None) -> Recency:
+    return Recency(date_of=lambda h: h.date, text_of=lambda h: "Jeugdhulp in gemeenten.",
+                   title_of=lambda h: "Jeugdhulp", covers_periods=lambda h, periods: True, undated_as=undated_as)
+
+
+def test_a_letter_without_any_date_counts_as_a_typical_one_for_latest_questions():
+    # The dated letter is years older than most of the collection; nothing says the undated one
+    # is old, so for "the latest" it counts as of the collection's median date.
+    old = _Hit("jeugd-2017", 0.86, dt.date(2017, 11, 22))
+    undated = _Hit("jeugd-zonder-datum", 0.855, None)
+    newest = _recency(typical_date([dt.date(2017, 11, 22), dt.date(2022, 4, 1), dt.date(2024, 3, 1)]))
+    assert [h.letter for h in newest.newest_first([old, undated], 0.8, "Wat is de laatste brief over jeugdhulp?")] \
+        == ["jeugd-zonder-datum", "jeugd-2017"]
+    # a dated letter newer than the typical one stays first
+    recent = _Hit("jeugd-2024", 0.86, dt.date(2024, 9, 1))
+    assert newest.newest_first([recent, undated], 0.8, "Wat is de laatste brief over jeugdhulp?")[0] is recent
+    # without a collection to compare with, undated comes after dated
+    assert _recency(None).newest_first([old, undated], 0.8, "Wat is de laatste brief over jeugdhulp?")[0] is old
