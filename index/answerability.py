@@ -20,8 +20,6 @@ from functools import lru_cache
 from index.asked import (
     _ACRONYM,
     _WORD,
-    SUCCESSION,
-    SUCCESSION_WORDS,
     YEARLESS,
     Asked,
     Period,
@@ -32,6 +30,7 @@ from index.dates import _MONTH_ALT, DAY_MONTH, MONTHS, mentioned_dates
 from index.lexical import STOPWORDS, tokenize
 from index.people import names_person
 from index.sentences import split_sentences
+from index.succession import SUCCESSION, SUCCESSION_WORDS, succeeds
 
 EVERYDAY_ZIPF = 4.25  # a compound part this common carries no specifics of its own…
 SPECIFIC_ZIPF = 4.0  # …when the other part is at most this common ("ventilatie" in "ventilatiegelden")
@@ -46,6 +45,7 @@ class Coverage:
     """The words of one text (a passage with its letter's title), for coverage checks."""
 
     def __init__(self, text: str, sentences: bool = True):
+        self.text = text
         self.lower = text.lower()
         self._sentences = text if sentences else None
         words = [w.lower() for w in _WORD.findall(text)]
@@ -76,6 +76,8 @@ class Coverage:
         return False
 
     def term(self, term: Term) -> bool:
+        if term.whom:  # "wie volgt Jan Smit op?": who comes after him, not whom he followed
+            return succeeds(self.text, term.whom)
         if term.dutch == SUCCESSION_WORDS:  # "volgt … op" in one clause, or an opvolg- word
             return bool(SUCCESSION.search(self.lower))
         if term.dutch:

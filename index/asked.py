@@ -13,6 +13,7 @@ from functools import lru_cache
 from index.dates import _MONTH_ALT, DAY_MONTH, MONTHS, _safe_date
 from index.glossary import english_phrases
 from index.lexical import STOPWORDS, tokenize
+from index.succession import SUCCESSION, SUCCESSION_WORDS, predecessor_asked
 
 # Zipf frequency (wordfreq, general Dutch) below which a question word is distinctive:
 # domain compounds and names sit at 0–3, everyday words at 4–6. Fitted on the dev half.
@@ -45,6 +46,7 @@ class Term:
     start: int
     end: int
     dutch: tuple[str, ...] = ()  # for an English phrase: the Dutch words any of which covers it
+    whom: str = ""  # a succession's: the surname of the person whose successor is asked
 
 
 @dataclass(frozen=True)
@@ -165,7 +167,7 @@ def question_periods(question: str, lang: str = "nl") -> list[Period]:
 # "Wie is/werd … voorzitter?", "Who is the chair?": a question about who holds a role. Not a
 # relative "who" ("asylum seekers who arrive") nor the asker's own role ("wie moet ik als
 # wethouder informeren?").
-_WHO_ASKS = re.compile(r"^\W*(?:en\s+)?(?:wie|who)\s+(?:is|was|zijn|waren|wordt|werd|worden|werden|blijft|bleef|"
+_WHO_ASKS = re.compile(r"^\W*(?:en\s+)?(?:door\s+|by\s+)?(?:wie|who|whom)\s+(?:is|was|zijn|waren|wordt|werd|worden|werden|blijft|bleef|"
                        r"volgt|volgde|zit|zat|leidt|leidde|'s|are|were|will|became|becomes|has|had|succeeded|"
                        r"succeeds|replaced|replaces|leads|led|heads|headed|chairs|chaired)\b", re.IGNORECASE)
 _WHICH_ROLE = re.compile(r"\b(welke (?:functie|rol|positie)|what (?:role|position|job))\b", re.IGNORECASE)
@@ -180,8 +182,6 @@ def asks_about_person(question: str) -> bool:
     return bool(_WHO_ASKS.search(question) or _WHICH_ROLE.search(question))
 _NAME_RUN = re.compile(r"\b[A-Z][\w-]+(?:\s+(?:(?:voor|van|de|het|en|der)\s+)*[A-Z][\w-]+){2,}")
 # Separable and inflected forms of succeeding someone: "wie volgt X op als voorzitter?"
-SUCCESSION = re.compile(r"\b(?:volgt|volgen|volgde|volgden)\b[^.?!;]*\bop\b|\bopvolg\w*|\bopgevolgd\b", re.IGNORECASE)
-SUCCESSION_WORDS = ("opvolger", "opvolgster", "opgevolgd", "opvolging", "opvolgt", "opvolgen")
 
 
 _PARTICIPLE = re.compile(r"^[a-z]{0,5}ge[a-z]{2,}[dt]$")
@@ -209,7 +209,9 @@ def named_phrases(question: str) -> list[Term]:
 
     if _WHO_ASKS.search(question):  # "wat volgt op de ALV?" and "de opvolging van adviezen" are no successions
         for m in SUCCESSION.finditer(question):
-            add(m.start(), m.end(), SUCCESSION_WORDS)
+            if all(m.end() <= t.start or m.start() >= t.end for t in found):
+                found.append(Term(question[m.start():m.end()], m.start(), m.end(), SUCCESSION_WORDS,
+                                  predecessor_asked(question)))
     for m in _LAW.finditer(question):
         name = m.group(0).split()
         # the name ends before a verb or adverb: "wanneer wordt de Wet open overheid ingevoerd?"
@@ -240,8 +242,9 @@ def distinctive_terms(question: str, lang: str) -> list[Term]:
     their Dutch words."""
     if lang == "en":
         person = asks_about_person(question)  # "will the talks succeed?", "what must mayors do?"
-        phrases = [Term(p.text, p.start, p.end, p.dutch) for p in english_phrases(question)
-                   if person or not set(p.dutch) & (ROLES | set(SUCCESSION_WORDS))]
+        whom = predecessor_asked(question)
+        phrases = [Term(p.text, p.start, p.end, p.dutch, whom if "opvolger" in p.dutch else "")
+                   for p in english_phrases(question) if person or not set(p.dutch) & (ROLES | set(SUCCESSION_WORDS))]
     else:
         phrases = named_phrases(question)
     terms = list(phrases)

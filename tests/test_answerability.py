@@ -176,6 +176,25 @@ def test_succeeding_someone_must_be_in_the_letter():
     assert "Zwartkruis" in [t.text for t in asked("Wie volgt Jan Zwartkruis op als directeur?", "nl").terms]
 
 
+@pytest.mark.parametrize("question, lang", [
+    ("Wie volgt Pieter Hoogland op als algemeen directeur?", "nl"),
+    ("Wie wordt de opvolger van de heer Pieter Hoogland?", "nl"),
+    ("Door wie wordt Pieter Hoogland opgevolgd?", "nl"),
+    ("Who will succeed Pieter Hoogland as director?", "en"),
+])
+def test_a_succession_is_asked_in_one_direction(question, lang):
+    [succession] = [t for t in asked(question, lang).terms if t.whom]
+    # Hoogland followed Mulder: that answers who succeeded Mulder, not who succeeds Hoogland
+    followed = Coverage("Wij namen afscheid van Carla Mulder. Pieter Hoogland is per 1 maart haar opvolger.")
+    assert not followed.term(succession)
+    assert not Coverage("Pieter Hoogland volgt Carla Mulder op als directeur.").term(succession)
+    for says in ("Per 1 juni volgt Anna de Boer Pieter Hoogland op.", "Anna de Boer wordt de opvolger van Pieter Hoogland.",
+                 "Pieter Hoogland wordt opgevolgd door Anna de Boer.",
+                 "Pieter Hoogland vertrekt. Anna de Boer wordt zijn opvolger.",
+                 "Pieter Hoogland vertrekt. Anna de Boer volgt hem op."):
+        assert Coverage(says).term(succession), says
+
+
 def test_who_holds_a_role_is_answered_from_the_signature_that_names_it(domain_engine):
     answer = domain_engine.ask("Wie was in juni 2024 algemeen directeur van de VNG?")
     assert answer.found and "Wolters" in answer.passages[0].text
@@ -236,7 +255,7 @@ def test_a_common_first_word_ties_no_topic():
 def test_succession_needs_op_in_the_same_clause():
     [succession] = [t for t in asked("Wie volgt Jan Zwartkruis op als directeur?", "nl").terms if t.dutch]
     assert not Coverage("Het voorstel volgt later. Wij gaan op pad.").term(succession)
-    assert Coverage("Anna de Boer volgt hem op als directeur.").term(succession)
+    assert Coverage("Jan Zwartkruis vertrekt. Anna de Boer volgt hem op als directeur.").term(succession)
 
 
 def test_a_law_or_fund_goes_by_its_whole_name():

@@ -1,0 +1,71 @@
+"""Who succeeds whom. "Wie volgt Pieter Hoogland op?" asks for Hoogland's successor; a letter
+that says "Pieter Hoogland is haar opvolger" names the successor of someone else, and does
+not answer it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from index.sentences import split_sentences
+
+# "volgt … op" in one clause, or an opvolg- word
+SUCCESSION = re.compile(r"\b(?:volgt|volgen|volgde|volgden)\b[^.?!;]*\bop\b|\bopvolg\w*|\bopgevolgd\b", re.IGNORECASE)
+SUCCESSION_WORDS = ("opvolger", "opvolgster", "opgevolgd", "opvolging", "opvolgt", "opvolgen")
+
+# A person's name as a member writes it: capitalized words, with Dutch name particles between.
+_NAME = r"[A-Z][\w'’-]+(?:\s+(?:(?:van|de|der|den|ter|ten|het)\s+)*[A-Z][\w'’-]+)*"
+_TITLE = r"(?:(?:de heer|mevrouw|dhr\.|mw\.|mr\.|dr\.|(?:oud-)?[a-z]+)\s+)?"
+# Where the question names whom the successor follows.
+_PREDECESSOR_ASKED = [re.compile(p) for p in (
+    rf"\b(?:volgt|volgen|volgde)\s+{_TITLE}({_NAME})\s+op\b",  # "wie volgt Jan Smit op?"
+    rf"\b(?:opvolger|opvolgster|opvolging)\s+(?:van|voor)\s+{_TITLE}({_NAME})",  # "de opvolger van Jan Smit"
+    rf"\b({_NAME})\s+(?:opvolgen|opvolgt|op\s+(?:volgen|te\s+volgen))\b",  # "wie gaat Jan Smit opvolgen?"
+    rf"\b({_NAME})(?:\s+\w+){{0,2}}\s+opgevolgd\b",  # "door wie wordt Jan Smit opgevolgd?"
+    rf"\b(?:succeed|succeeds|succeeded|replace|replaces|replaced)\s+{_TITLE}({_NAME})",
+    rf"\b({_NAME})['’]s?\s+successor\b",
+    rf"\bsuccessor\s+(?:of|to)\s+{_TITLE}({_NAME})",
+)]
+
+
+def predecessor_asked(question: str) -> str:
+    """The surname of the person whose successor the question asks for, lower case, or ""."""
+    for pattern in _PREDECESSOR_ASKED:
+        m = pattern.search(question)
+        if m:
+            return m.group(1).split()[-1].lower()
+    return ""
+
+
+_PRONOUN_SUCCESSOR = re.compile(r"\b(?:zijn|haar|hun)\s+opvolg")
+
+
+def succeeds(text: str, surname: str) -> bool:
+    """Does the text say who succeeds (or succeeded) the person of this surname? "X volgt
+    Y op", "de opvolger van Y", "Y wordt opgevolgd door X", and "afscheid van Y. X is haar
+    opvolger" do; "Y is haar opvolger" and "Y volgt X op" name Y as the successor."""
+    name = rf"\b{re.escape(surname)}\b"
+    previous = ""
+    for sentence in split_sentences(text):
+        low = sentence.lower()
+        if SUCCESSION.search(low) and _names_predecessor(low, name, previous):
+            return True
+        previous = low
+    return False
+
+
+def _names_predecessor(low: str, name: str, previous: str) -> bool:
+    if re.search(rf"\bopvolg\w*\s+(?:van|voor)\b[^.;]{{0,50}}{name}", low):
+        return True
+    if re.search(rf"{name}[^.;]{{0,50}}\bopgevolgd\b", low):
+        return True
+    verb = re.search(r"\b(?:volgt|volgen|volgde|volgden)\b([^.?!;]*)\bop\b", low)
+    if verb and re.search(name, verb.group(1)):  # the one followed comes after the verb
+        return True
+    if verb and re.search(r"\b(?:hem|haar|hen)\b", verb.group(1)) and re.search(name, previous + low[:verb.start()]):
+        return True  # "Jan Smit vertrekt. Anna de Boer volgt hem op."
+    pronoun = _PRONOUN_SUCCESSOR.search(low)
+    if not pronoun or re.search(rf"{name}\s+(?:is|wordt|werd)\b[^.;]{{0,40}}\b(?:zijn|haar|hun)\s+opvolg", low):
+        return False
+    # "haar opvolger": her is someone named before, in this sentence or the one before
+    return bool(re.search(name, low[:pronoun.start()]) or re.search(name, previous))
