@@ -130,6 +130,8 @@ class Coverage:
     def category(self, term: Term) -> bool:
         """Only the category of a compound is there: "verkiezingen" of "herindelingsverkiezingen"
         in "raadsverkiezingen". Half a match: enough only beside fully covered terms."""
+        if term.whom:  # whom a successor follows is all or nothing
+            return False
         if term.dutch:
             return any(self.category(Term(word, 0, 0)) for word in term.dutch)
         word = term.text.lower()

@@ -193,6 +193,13 @@ def test_a_succession_is_asked_in_one_direction(question, lang):
                  "Pieter Hoogland vertrekt. Anna de Boer wordt zijn opvolger.",
                  "Pieter Hoogland vertrekt. Anna de Boer volgt hem op."):
         assert Coverage(says).term(succession), says
+    # …also beside other words of the question that the letter has ("directeur")
+    from index.answerability import Candidate, first_covering
+
+    text = "Carla Mulder was acht jaar algemeen directeur. Pieter Hoogland is per 1 maart haar opvolger."
+    letter = Candidate(passage=text, title="ALV", letter=text, letter_date=None, date_exact=False,
+                       passage_dates=[], letter_dates=[])
+    assert first_covering(asked(question.replace("?", " als directeur?"), lang), [letter]) is None
 
 
 def test_who_holds_a_role_is_answered_from_the_signature_that_names_it(domain_engine):
