@@ -14,21 +14,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 from index.asked import (
     _ACRONYM,
     _WORD,
     YEARLESS,
-    Asked,
     Period,
     Term,
     _zipf,
 )
 from index.dates import _MONTH_ALT, DAY_MONTH, MONTHS, mentioned_dates
 from index.lexical import STOPWORDS, tokenize
-from index.people import names_person
 from index.sentences import split_sentences
 from index.succession import SUCCESSION, SUCCESSION_WORDS, succeeds
 
@@ -36,7 +33,6 @@ EVERYDAY_ZIPF = 4.25  # a compound part this common carries no specifics of its 
 SPECIFIC_ZIPF = 4.0  # …when the other part is at most this common ("ventilatie" in "ventilatiegelden")
 _LINKS = ("s", "e", "en", "-")
 # Schemes are told apart by their modifier: the Klimaatfonds is not the Warmtefonds.
-PERIOD_TIE = 0.015  # a letter from the asked year goes first when it answers about this well
 SCHEME_KINDS = ("fonds", "wet", "regeling", "toeslag", "subsidie", "uitkering", "impuls", "akkoord", "verordening",
                 "bijdrage", "budget", "programma", "pact", "deal", "agenda", "circulaire", "nota")
 
@@ -282,64 +278,3 @@ def covers_period(period: Period, letter_date: dt.date | None, passage_dates: li
         # an undated letter's "1 maart" may well be March of the asked year
         return any(MONTHS[m.group(2).lower()] == period.first.month for m in DAY_MONTH.finditer(text))
     return any(re.search(rf"\b{y}\b", text) for y in period.years)
-
-
-
-@dataclass
-class Candidate:
-    """One letter's best passage as a possible answer, with what coverage is judged on."""
-
-    passage: str  # the passage with its letter's title and heading
-    title: str
-    letter: str  # all content passages of the letter, with its title
-    letter_date: dt.date | None
-    date_exact: bool  # False for an estimated letter date ("a.s." may lie either side of it)
-    passage_dates: list[dt.date]
-    letter_dates: list[dt.date]
-    signature: str = ""  # the letter's signature block, where it may answer (who signed, who holds a role)
-    score: float = 0.0  # the passage's cosine to the question
-
-
-def names_holder(role: Term, text: str, signature: str = "") -> bool:
-    """A sentence (or the signature) with the role and a person's name: "who became the new
-    minister" is not answered by "u spreekt met een nieuwe minister"."""
-    units = split_sentences(text) + ([signature] if signature else [])
-    return any(coverage_of(unit, False).term(role) and names_person(unit) for unit in units)
-
-
-def uncovered(question: Asked, candidate: Candidate) -> tuple[list[Term], list[Period]]:
-    """What the candidate's passage leaves out, unless the rest of its letter has it."""
-    result = []
-    for text, dates in ((candidate.passage, candidate.passage_dates), (candidate.letter, candidate.letter_dates)):
-        words = coverage_of(text)
-        terms = [t for t in question.terms if not words.term(t)]
-        if len(question.terms) >= 2 and len(terms) == 1 and words.category(terms[0]):
-            terms = []  # every other specific is there, and the rest of this one
-        terms += [r for r in question.holders if r not in terms and not names_holder(r, text, candidate.signature)]
-        periods = [p for p in question.periods if not covers_period(p, candidate.letter_date, dates, text, candidate.title,
-                                                                  candidate.date_exact)]
-        if not terms and not periods:
-            return [], []
-        result.append((terms, periods))
-    return result[0]
-
-
-def _of_period(period: Period, candidate: Candidate) -> bool:
-    """The letter is named after the period ("Abonnementstarief Wmo 2020"). (Being written in
-    it says less: a 2025 letter may look back, a 2024 one give the 2025 deadline.)"""
-    return _names_year(period, candidate.title)
-
-
-def first_covering(question: Asked, candidates: list[Candidate]) -> int | None:
-    """Index of the first candidate that covers every term and period, else None. A letter
-    named after the asked year ("vanaf 2020": "… Wmo 2020") goes before one that merely
-    mentions it, when it answers about as well."""
-    covers = lambda c: uncovered(question, c) == ([], [])  # noqa: E731
-    first = next((i for i, c in enumerate(candidates) if covers(c)), None)
-    # not for an edition: "de begroting 2024" is written about in 2023
-    free = [p for p in question.periods if p.when and not p.head]
-    if first is None or not free or all(_of_period(p, candidates[first]) for p in free):
-        return first
-    close = candidates[first].score - PERIOD_TIE  # only among letters that answer about as well
-    return next((i for i, c in enumerate(candidates) if i > first and c.score >= close
-                 and all(_of_period(p, c) for p in free) and covers(c)), first)

@@ -11,15 +11,10 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from index.answerability import (
-    Candidate,
-    Coverage,
-    first_covering,
-    names_holder,
-    uncovered,
-)
+from index.answerability import Coverage
 from index.asked import Asked, Period, asked, asks_who_holds_role
 from index.chunking import index_text
+from index.covering import Candidate, first_covering, names_holder, uncovered
 from index.dating import typical_date
 from index.embedding import Embedder
 from index.errors import EmptyQuestion, QuestionTooLong, UserError
@@ -131,7 +126,7 @@ class Searcher:
             else:
                 found = self._answers(hits[:FLOOR_HITS], question, floor)
                 if found and self.config.specifics:
-                    hits, missing = self._specifics(question, hits)
+                    hits, missing = self._specifics(question, hits, floor)
                     found = missing is None
                 if found and self.config.recency and asks_latest(question):
                     hits = self.recency.newest_first(hits, floor, question)
@@ -148,7 +143,7 @@ class Searcher:
     def _for_encoding(question: str) -> str:
         return with_dutch_words(question) if language(question) == "en" else question
 
-    def _specifics(self, question: str, hits: list[_Hit]) -> tuple[list[_Hit], Missing | None]:
+    def _specifics(self, question: str, hits: list[_Hit], floor: float) -> tuple[list[_Hit], Missing | None]:
         """The first of the best hits whose letter covers the question's distinctive terms and
         periods goes first; if none does, what is missing (see answerability.py)."""
         lang = language(question)
@@ -159,7 +154,7 @@ class Searcher:
         pool = [h for i, h in enumerate(hits[:SPECIFIC_POOL]) if h.cosine >= best - SPECIFIC_WINDOW]
         # "… ondertekend als voorzitter", "wie was voorzitter van …": the signature counts
         signed = SIGNED.search(question) is not None or bool(asks_who_holds_role(question, lang))
-        candidates = [self._candidate(h, signed) for h in pool]
+        candidates = [self._candidate(h, signed, floor) for h in pool]
         chosen = first_covering(wanted, candidates)
         if chosen is not None:
             return [pool[chosen]] + [h for h in hits if h is not pool[chosen]], None
@@ -180,7 +175,7 @@ class Searcher:
             return hits
         return [replace(hits[0], chunk=signature)] + hits[1:]
 
-    def _candidate(self, hit: _Hit, signature: bool = False) -> Candidate:
+    def _candidate(self, hit: _Hit, signature: bool = False, floor: float = 1.0) -> Candidate:
         entry = self._letter_of_chunk[hit.chunk]
         kinds = ("content", "signature") if signature else ("content",)
         chunks = [c for c in self.index.manifest.chunks[entry.chunk_start: entry.chunk_start + entry.chunk_count]
@@ -197,6 +192,7 @@ class Searcher:
             letter_dates=[d for c in chunks for d in c.dates],
             signature=signed,
             score=hit.cosine,
+            margin=hit.cosine - floor,
         )
 
     def _floor(self, query: np.ndarray, question: str) -> float:

@@ -194,7 +194,7 @@ def test_a_succession_is_asked_in_one_direction(question, lang):
                  "Pieter Hoogland vertrekt. Anna de Boer volgt hem op."):
         assert Coverage(says).term(succession), says
     # …also beside other words of the question that the letter has ("directeur")
-    from index.answerability import Candidate, first_covering
+    from index.covering import Candidate, first_covering
 
     text = "Carla Mulder was acht jaar algemeen directeur. Pieter Hoogland is per 1 maart haar opvolger."
     letter = Candidate(passage=text, title="ALV", letter=text, letter_date=None, date_exact=False,
@@ -210,7 +210,7 @@ def test_who_holds_a_role_is_answered_from_the_signature_that_names_it(domain_en
 
 
 def test_who_holds_a_role_needs_a_name_beside_the_role():
-    from index.answerability import names_holder
+    from index.covering import names_holder
 
     [role] = asked("Wie werd in 2017 de nieuwe minister voor jeugdzorg?", "nl").holders
     assert not names_holder(role, "U bespreekt dit voor het eerst met een nieuwe minister. De Tweede Kamer is nieuw.")
@@ -224,7 +224,7 @@ def test_who_holds_a_role_needs_a_name_beside_the_role():
 def test_a_letter_from_the_asked_year_goes_before_one_that_mentions_it():
     import datetime as dt
 
-    from index.answerability import Candidate, first_covering
+    from index.covering import Candidate, first_covering
 
     def letter(title, date, text):
         return Candidate(passage=text, title=title, letter=text, letter_date=date, date_exact=True,
@@ -272,3 +272,22 @@ def test_a_law_or_fund_goes_by_its_whole_name():
     assert not Coverage("Inwoners vragen om participatie.").term(law)  # no ending, a compound's tail
     assert Coverage("De Model verordening rekenkamer is herzien.").term(_term("modelverordening"))
     assert Coverage("De opvang van Oekraïners gaat door.").term(_term("Oekraïne"))
+
+
+def test_a_subject_word_may_be_said_otherwise_but_a_named_thing_may_not():
+    from index.covering import GENERAL_MARGIN, Candidate, first_covering
+
+    text = "Gemeenten vangen vluchtelingen uit Oekraïne op. Het Rijk vergoedt de kosten van de opvang."
+
+    def letter(margin):
+        return Candidate(passage=text, title="Opvang", letter=text, letter_date=None, date_exact=False,
+                         passage_dates=[], letter_dates=[], margin=margin)
+
+    # "ontheemden" is the subject in other words: enough when the passage is clearly on it…
+    question = asked("Hoe worden ontheemden uit Oekraïne opgevangen?", "nl")
+    assert first_covering(question, [letter(GENERAL_MARGIN + 0.01)]) == 0
+    assert first_covering(question, [letter(GENERAL_MARGIN - 0.01)]) is None
+    # …but a scheme, allowance or edition the letter does not name is never said otherwise
+    for named in ("Hoe hoog is de opvangtoeslag voor Oekraïners?", "Wat staat er in de septembercirculaire?",
+                  "Hoeveel krijgen gemeenten per ontheemde via de bekostigingsregeling?"):
+        assert first_covering(asked(named, "nl"), [letter(GENERAL_MARGIN + 0.05)]) is None, named
