@@ -98,17 +98,22 @@ def extract_metadata(text: str, header_lines: int = 40) -> TextMetadata:
 
 
 _WEEKDAYS = re.compile(r"\b(maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|den haag)\b,?", re.I)
+# A page saved from the web says when it was published: "Gepubliceerd op 12 maart 2024",
+# "Ledenbrief | 12-03-2024". (Not "laatst gewijzigd": a later edit is not the letter's date.)
+_PUBLISHED = re.compile(r"\b(gepubliceerd|publicatiedatum|verzonden|verschenen|geplaatst|op|ledenbrief|nieuwsbericht|"
+                        r"nieuws|bericht|published|posted|on)\b|[|·•–—:]", re.I)
 
 
 def _date_line(lines: list[str]) -> dt.date | None:
-    """A header line that is only a date ("woensdag 22 november 2017", "Den Haag, 19-03-2024").
+    """A header line that is only a date ("woensdag 22 november 2017", "Den Haag, 19-03-2024",
+    "Gepubliceerd op 12 maart 2024").
 
     Dates inside sentences are events the letter mentions, not the letter's own date."""
     for line in lines:
         date = find_full_date(line)
         if date is None:
             continue
-        rest = _WEEKDAYS.sub("", WRITTEN_DATE.sub("", NUMERIC_DATE.sub("", ISO_DATE.sub("", line))))
+        rest = _PUBLISHED.sub("", _WEEKDAYS.sub("", WRITTEN_DATE.sub("", NUMERIC_DATE.sub("", ISO_DATE.sub("", line)))))
         if not rest.strip(" ,.-"):
             return date
     return None

@@ -22,6 +22,10 @@ from index.metadata import extract_metadata, find_references
         ("Aan de leden\nDatum 1 mrt. 2023\nOnderwerp Model verordening\n", dt.date(2023, 3, 1), None, None, "Model verordening"),
         ("Onderwerp:\nWet open overheid\nDatum:\n2022-05-16\n", dt.date(2022, 5, 16), None, None, "Wet open overheid"),
         ("Kenmerk: ECSD/U201800123\nDatum 5 december 2018\n", dt.date(2018, 12, 5), None, "ECSD/U201800123", None),
+        # saved from the web: the publication line, not the last edit
+        ("Home > Nieuws\n# Energiearmoede\nGepubliceerd op 12 maart 2024\n", dt.date(2024, 3, 12), None, None, "Energiearmoede"),
+        ("# Leges\nLedenbrief | 03-10-2023\n", dt.date(2023, 10, 3), None, None, "Leges"),
+        ("# Leges\nLaatst gewijzigd op 3 oktober 2025\n", None, None, None, "Leges"),
     ],
 )
 def test_header_spellings(header, date, lbr, kenmerk, title):
