@@ -22,7 +22,7 @@ SAME_TOPIC = 0.012  # cosine this close to the best passage: the same topic
 TITLED_TOPIC = 0.05  # for "latest" questions, this close if the letter's title has the topic's words…
 LATEST_TOPIC = 0.025  # …and this close if only its text has them
 LATEST = re.compile(r"\b(laatste?|laatst|meest recente?|recente?|recentelijk|onlangs|inmiddels|stand van zaken|"
-                    r"recentste|nieuwste|actuele|huidige|nu|op dit moment|momenteel|recently|up[- ]to[- ]date|"
+                    r"recentste|nieuwste|actuele|huidige|nu(?!\s+(?:al|ook|wel)\b)|op dit moment|momenteel|recently|up[- ]to[- ]date|"
                     r"latest|current|currently|most recent|newest|now)\b", re.IGNORECASE)
 
 

@@ -154,3 +154,17 @@ def test_a_letter_without_any_date_counts_as_a_typical_one_for_latest_questions(
     assert newest.newest_first([recent, undated], 0.8, "Wat is de laatste brief over jeugdhulp?")[0] is recent
     # without a collection to compare with, undated comes after dated
     assert _recency(None).newest_first([old, undated], 0.8, "Wat is de laatste brief over jeugdhulp?")[0] is old
+
+
+@pytest.mark.parametrize("question, latest", [
+    ("Wat is de laatste brief over jeugdhulp?", True),
+    ("Hoe staat het nu met de cao?", True),
+    ("What is the current state of the talks?", True),
+    ("Moeten we nu al documenten actief openbaar maken?", False),  # "nu al": already, not the newest
+    ("Kunnen gemeenten nu ook een aanvraag doen?", False),
+    ("Wat staat er in de brief over jeugdhulp?", False),
+])
+def test_which_questions_ask_for_the_newest(question, latest):
+    from index.recency import asks_latest
+
+    assert asks_latest(question) is latest
