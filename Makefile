@@ -30,6 +30,7 @@ test: setup postgres
 # Dev and held-out halves are reported apart; held-out files are never used for tuning (tests/eval/README.md).
 UNDATED_INDEX := .ledenbot/index-undated
 FRESH_INDEX   := .ledenbot/index-fresh
+THIRD_INDEX   := .ledenbot/index-third
 eval: setup
 	$(BIN)/ledenbot reindex
 	$(BIN)/ledenbot reindex --letters tests/eval/letters-undated --index $(UNDATED_INDEX)
@@ -37,6 +38,8 @@ eval: setup
 	$(BIN)/ledenbot eval --index $(UNDATED_INDEX) tests/eval/undated-dev.jsonl tests/eval/undated-heldout.jsonl
 	$(BIN)/ledenbot reindex --letters tests/eval/letters-fresh --index $(FRESH_INDEX)
 	$(BIN)/ledenbot eval --index $(FRESH_INDEX) tests/eval/fresh-dev.jsonl tests/eval/fresh-heldout.jsonl
+	$(BIN)/ledenbot reindex --letters tests/eval/letters-third --index $(THIRD_INDEX)
+	$(BIN)/ledenbot eval --index $(THIRD_INDEX) tests/eval/third-dev.jsonl tests/eval/third-heldout.jsonl
 
 bench: setup
 	$(BIN)/python bench/quality.py

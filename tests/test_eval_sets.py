@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 
 from conftest import LETTERS, REPO
 
@@ -106,6 +107,52 @@ def test_split_script_reproduces_every_shipped_split():
     spec = importlib.util.spec_from_file_location("split", EVAL / "split.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    for set_name in ("nearmiss", "undated", "fresh"):
+    for set_name in ("nearmiss", "undated", "fresh", "third"):
         dev, heldout = _both(set_name)
         assert module.split(dev + heldout) == (dev, heldout), set_name
+
+
+# The third set (tests/eval/README.md, "The third set"): 30 letters, some saved as HTML pages.
+THIRD_LETTERS = EVAL / "letters-third"
+THIRD_TEXTS = {p.stem: p.read_text(encoding="utf-8") for p in THIRD_LETTERS.iterdir() if p.suffix in (".md", ".html")}
+
+
+def test_third_letters_are_messy_like_letters_saved_from_the_web():
+    assert len(THIRD_TEXTS) == len(list(THIRD_LETTERS.iterdir())) == 30
+    pages = [p for p in THIRD_LETTERS.glob("*.html")]
+    assert len(pages) == 3
+    undated = []
+    for stem, text in THIRD_TEXTS.items():
+        if (THIRD_LETTERS / f"{stem}.html").exists():
+            assert "<article" in text and "<nav" in text and "<footer" in text and 'rel="canonical"' in text, stem
+            assert "published_time" not in text and 'name="date"' not in text, stem
+            undated.append(stem)
+            words = re.sub(r"<[^>]+>", " ", text).split()
+        else:
+            head = _front_matter(text)
+            assert "\ntitle:" in head and "\nurl:" in head, stem
+            if "\ndate:" not in head:
+                undated.append(stem)
+            words = text.split()
+        assert 300 <= len(words) <= 1500, stem
+    unnumbered = [s for s, t in THIRD_TEXTS.items() if "Lbr" not in t]
+    assert len(undated) == 22 and len(unnumbered) == 8
+
+
+def test_third_halves_are_disjoint_balanced_and_true_to_the_letters():
+    dev, heldout = _both("third")
+    assert not {r["question"] for r in dev} & {r["question"] for r in heldout}
+    for kind, least in (("answerable", 80), ("nearmiss", 30), ("latest", 16), ("date", 12)):
+        in_dev = [r for r in dev if r["kind"] == kind]
+        in_heldout = [r for r in heldout if r["kind"] == kind]
+        assert len(in_dev) + len(in_heldout) >= least and abs(len(in_dev) - len(in_heldout)) <= 1, kind
+    for row in dev + heldout:
+        assert set(row["gold_letters"]) <= set(THIRD_TEXTS), row
+        assert bool(row["gold_letters"]) == (row["kind"] != "nearmiss"), row
+        if row["kind"] == "latest":
+            assert len(row["gold_letters"]) == 1, row
+        if row["kind"] == "answerable":
+            assert all(row["gold_phrase"].lower() in THIRD_TEXTS[g].lower() for g in row["gold_letters"]), row
+    for kind in ("answerable", "nearmiss"):
+        part = [r for r in dev + heldout if r["kind"] == kind]
+        assert 0.10 <= sum(r["lang"] == "en" for r in part) / len(part) <= 0.25, kind
