@@ -15,7 +15,11 @@ from index.models import Chunk, Letter
 from index.readers import PAGE_BREAK
 from index.sentences import split_sentences
 
-CHUNKER_VERSION = "2"  # 2: letterhead and signature are passages of their own kind
+# Bump it when reading, dating or cutting letters changes: a reindex re-reads only files whose
+# stamp changed, unless the build was made by another version (then it re-reads and re-embeds
+# every letter once). 2: letterhead and signature are passages of their own kind;
+# 3: web pages dated only by a date they declare, weekday dates never in the future.
+CHUNKER_VERSION = "3"
 MIN_WORDS = 120
 MAX_WORDS = 250
 TAIL_WORDS = 60  # a last piece shorter than this joins the previous chunk when it fits

@@ -69,11 +69,13 @@ def latest_mentioned_date(body: str) -> dt.date | None:
 
 _WEEKDAY_DATE = re.compile(rf"\b({'|'.join(WEEKDAYS)})\s+(\d{{1,2}})\s+({_MONTH_ALT})\b(?!\.?\s+\d{{4}})", re.IGNORECASE)
 WEEKDAY_YEARS = 15  # how far back a "vrijdag 1 maart" may lie
+AHEAD = dt.timedelta(days=60)  # …and how far ahead of today
 
 
 def weekday_dates(body: str, today: dt.date | None = None) -> dt.date | None:
-    """"vrijdag 1 maart" without a year names the year too: the most recent one (up to next
-    year) in which 1 March is a Friday and that fits the most such mentions."""
+    """"vrijdag 1 maart" without a year names the year too: the most recent one in which 1
+    March is a Friday and that fits the most such mentions, up to a few weeks ahead (a letter
+    announces what is coming, but it is not written in the future)."""
     today = today or dt.date.today()
     mentions = [(WEEKDAYS[m.group(1).lower()], int(m.group(2)), MONTHS[m.group(3).lower()])
                 for m in _WEEKDAY_DATE.finditer(body)]
@@ -81,7 +83,7 @@ def weekday_dates(body: str, today: dt.date | None = None) -> dt.date | None:
     for weekday, day, month in mentions:
         for year in range(today.year + 1, today.year - WEEKDAY_YEARS, -1):
             date = _safe_date(year, month, day)
-            if date and date.weekday() == weekday:
+            if date and date.weekday() == weekday and date <= today + AHEAD:
                 votes.setdefault(year, []).append(date)
     if not votes:
         return None

@@ -134,7 +134,9 @@ def read_html(raw: bytes) -> Document:
     if not body or len(body.split()) < MIN_HTML_WORDS:  # a menu or a cookie banner is not a letter
         raise BadLetter("no letter text found in this HTML page; save the letter's own page or its text")
     meta: dict = {}
-    found = trafilatura.extract_metadata(text)
+    # Only a date the page declares (meta tags, <time>): the extensive search guesses one from
+    # the url or a year in the title ("… 2024" → 1 January 2024) and would pass it off as given.
+    found = trafilatura.extract_metadata(text, extensive=False)
     if found is not None:
         if found.title:
             meta["title"] = found.title.strip()

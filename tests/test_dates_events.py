@@ -168,3 +168,13 @@ def test_which_questions_ask_for_the_newest(question, latest):
     from index.recency import asks_latest
 
     assert asks_latest(question) is latest
+
+
+def test_a_weekday_names_the_year_but_not_one_in_the_future():
+    from index.dating import weekday_dates
+
+    # 14 October is a Thursday in 2021 and 2027: a letter read in 2026 is from 2021
+    assert weekday_dates("Op donderdag 14 oktober werd een leverancier getroffen.", dt.date(2026, 11, 27)) \
+        == dt.date(2021, 10, 14)
+    # a few weeks ahead is an announcement ("vrijdag 1 maart" read in February 2024)
+    assert weekday_dates("De bijeenkomst is op vrijdag 1 maart.", dt.date(2024, 2, 15)) == dt.date(2024, 3, 1)

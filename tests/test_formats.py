@@ -120,6 +120,18 @@ def test_html_page_main_text_title_and_canonical_url(tmp_path):
         assert boilerplate not in letter.body
 
 
+def test_an_html_page_is_dated_only_by_a_date_it_declares(tmp_path):
+    # no date on the page: not a guess from the url or the title's year ("… 2025" → 1 January)
+    (tmp_path / "financien.html").write_text(HTML.replace("Voorjaarsnota</h1>", "Voorjaarsnota 2025</h1>"))
+    guessed = load_letters(tmp_path).letters[0]
+    assert guessed.date_source != "metadata"
+    declared = HTML.replace('<meta charset="utf-8">',
+                            '<meta charset="utf-8"><meta property="article:published_time" content="2024-06-12">')
+    (tmp_path / "financien.html").write_text(declared)
+    letter = load_letters(tmp_path).letters[0]
+    assert (letter.date, letter.date_source) == (dt.date(2024, 6, 12), "metadata")
+
+
 def test_sidecar_overrides_front_matter_and_changes_the_hash(tmp_path):
     (tmp_path / "brief.md").write_text('---\ntitle: "Oud"\ndate: "2020-01-01"\n---\nTekst over de Woo.\n')
     before = load_letters(tmp_path).letters[0]
