@@ -231,13 +231,18 @@ def covers_edition(period: Period, letter_date: dt.date | None, title: str, text
         return True
     if period.first == period.last and period.first in dates:  # "de cao … op 1 januari 2023": that very day
         return True
-    for sentence in split_sentences(text):
+    sentences = split_sentences(text)
+    for i, sentence in enumerate(sentences):
         if not coverage_of(sentence).term(head):
             continue
-        if _names_year(period, sentence, every=ranged):
-            return True
-        if not ranged and any(_in(period, d) for _, _, d in mentioned_dates(sentence, letter_date, exact)):
-            return True
+        # the thing at a time ("de afvalstoffenbelasting in 2024") may get its year in the next
+        # sentence: "Ook de afvalstoffenbelasting stijgt. Het tarief voor 2024 wordt € 38,27 per
+        # ton." An edition named by its year ("de meicirculaire van 2021") may not.
+        for near in sentences[i:i + (2 if period.when else 1)]:
+            if _names_year(period, near, every=ranged):
+                return True
+            if not ranged and any(_in(period, d) for _, _, d in mentioned_dates(near, letter_date, exact)):
+                return True
     return False
 
 

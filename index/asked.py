@@ -172,7 +172,8 @@ _WHO_ASKS = re.compile(r"^\W*(?:en\s+)?(?:door\s+|by\s+)?(?:wie|who|whom)\s+(?:i
                        r"succeeds|replaced|replaces|leads|led|heads|headed|chairs|chaired)\b", re.IGNORECASE)
 _WHICH_ROLE = re.compile(r"\b(welke (?:functie|rol|positie)|what (?:role|position|job))\b", re.IGNORECASE)
 _LAW = re.compile(r"\bWet((?:\s+(?!(?:op|de|het|van|voor|over|en|in|met|aan|bij|om)\b)[a-zà-ÿ][\w-]*){1,4})")
-_ORDINAL = re.compile(r"\b(eerste|tweede|derde|vierde|vijfde|zesde|zevende|achtste|negende|tiende)\s+([\w-]+)", re.IGNORECASE)
+# (not "eerste": mostly "the first step/talk", rarely an edition)
+_ORDINAL = re.compile(r"\b(tweede|derde|vierde|vijfde|zesde|zevende|achtste|negende|tiende)\s+([\w-]+)", re.IGNORECASE)
 # "RES 2.0", "BIO 1.1": a short version number, not an amount ("17.50 euro", "975.000")
 _VERSION = re.compile(r"\b([\w-]+)\s+(\d{1,2}\.\d)\b(?!\s*(?:euro|procent|%|miljoen|miljard))")
 

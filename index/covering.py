@@ -75,19 +75,22 @@ def uncovered(question: Asked, candidate: Candidate) -> tuple[list[Term], list[P
 
 
 def _of_period(period: Period, candidate: Candidate) -> bool:
-    """The letter is named after the period ("Abonnementstarief Wmo 2020"). (Being written in
-    it says less: a 2025 letter may look back, a 2024 one give the 2025 deadline.)"""
-    return _names_year(period, candidate.title)
+    """The letter is named after the period ("Abonnementstarief Wmo 2020"), an edition after
+    itself and its year ("VNG Jaarcongres 2023" for "het jaarcongres in 2023"). (Being written
+    in it says less: a 2025 letter may look back, a 2024 one give the 2025 deadline, and "de
+    begroting 2024" is written about in 2023.)"""
+    head = period.head_term()
+    return _names_year(period, candidate.title) and (head is None or coverage_of(candidate.title, False).term(head))
 
 
 def first_covering(question: Asked, candidates: list[Candidate]) -> int | None:
     """Index of the first candidate that covers every term and period, else None. A letter
-    named after the asked year ("vanaf 2020": "… Wmo 2020") goes before one that merely
-    mentions it, when it answers about as well."""
+    named after the asked year ("vanaf 2020": "… Wmo 2020") or edition goes before one that
+    merely mentions it, when it answers about as well."""
     covers = lambda c: uncovered(question, c) == ([], [])  # noqa: E731
     first = next((i for i, c in enumerate(candidates) if covers(c)), None)
-    # not for an edition: "de begroting 2024" is written about in 2023
-    free = [p for p in question.periods if p.when and not p.head]
+    # (not a year that names something everyday: "de begroting 2024" is written about in 2023)
+    free = [p for p in question.periods if p.when or p.head]
     if first is None or not free or all(_of_period(p, candidates[first]) for p in free):
         return first
     close = candidates[first].score - PERIOD_TIE  # only among letters that answer about as well

@@ -237,6 +237,10 @@ def test_a_letter_from_the_asked_year_goes_before_one_that_mentions_it():
     budget = letter("Meicirculaire 2023", dt.date(2023, 6, 2), "Lever de begroting 2024 uiterlijk 15 november in.")
     news = letter("Septembercirculaire 2024", dt.date(2024, 9, 24), "In 2024 groeit het fonds; de begroting volgt.")
     assert first_covering(asked("Wanneer moet de begroting 2024 binnen zijn?", "nl"), [budget, news]) == 0
+    # …but a letter named after the edition and its year goes first
+    congress_2026 = letter("Jaarcongres 2026 in Zwolle", dt.date(2026, 2, 20), "Net als het jaarcongres van 2023 kost het € 395.")
+    congress_2023 = letter("VNG Jaarcongres 2023 in Rotterdam", dt.date(2023, 4, 18), "Het jaarcongres kost € 350.")
+    assert first_covering(asked("Wat kostte het jaarcongres in 2023?", "nl"), [congress_2026, congress_2023]) == 1
 
 
 @pytest.mark.parametrize("question", [

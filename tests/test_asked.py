@@ -80,6 +80,12 @@ def test_names_of_several_words_count_as_a_whole(question, term):
     assert term in [t.text for t in asked(question, "nl").terms]
 
 
+def test_a_first_talk_is_no_edition():
+    # "eerste" is mostly "the first step/talk": the word itself is the term, not the pair
+    assert [t.text for t in asked("Wanneer moeten we een eerste schuldhulpgesprek aanbieden?", "nl").terms] \
+        == ["schuldhulpgesprek"]
+
+
 def test_a_compound_with_an_acronym_is_specific():
     assert "AI-verordening" in [t.text for t in asked("Moeten gemeenten iets met de AI-verordening?", "nl").terms]
 
