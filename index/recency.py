@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
 from index.answerability import coverage_of
-from index.asked import Period, Term, asked, topic_terms
+from index.asked import Asked, Term, asked, topic_terms
 from index.language import language
 
 TIE = 0.01  # cosines this close (for neighbours in rank) count as "about equally good"
@@ -44,7 +44,7 @@ class Recency(Generic[H]):
     date_of: Callable[[H], dt.date | None]  # the letter's date, known or estimated
     text_of: Callable[[H], str]  # the letter's content, with its title
     title_of: Callable[[H], str]
-    covers_periods: Callable[[H, tuple[Period, ...]], bool]
+    covers: Callable[[H, Asked, float], bool]  # the hit's letter has the question's specifics (floor given)
     # What a letter with no date evidence at all counts as when asked for the newest: the
     # collection's typical (median) date. Nothing says it is old; a letter dated years before
     # most others is likelier the older one.
@@ -69,9 +69,11 @@ class Recency(Generic[H]):
         lang = language(question)
         terms = topic_terms(question, lang)
         window = self._on_topic(hits, floor, terms) if terms else self.close_to_best(hits, floor, LATEST_TOPIC)
-        periods = asked(question, lang).periods
-        if periods:  # "de laatste brief over de cao in 2019": the newest of that year
-            window = [h for h in window if self.covers_periods(h, periods)]
+        wanted = asked(question, lang)
+        if wanted.terms or wanted.periods:
+            # "de laatste brief over de cao in 2019": the newest of that year; "wie is nu
+            # voorzitter van de commissie X": the newest that names that chair of X
+            window = [h for h in window if self.covers(h, wanted, floor)]
         if not window:
             return hits
         def date(h: H) -> dt.date | None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from index.answerability import Coverage
-from index.asked import Asked, Period, asked, asks_who_holds_role
+from index.asked import Asked, asked, asks_who_holds_role
 from index.chunking import index_text
 from index.covering import Candidate, first_covering, names_holder, uncovered
 from index.dating import typical_date
@@ -94,7 +94,7 @@ class Searcher:
                     self._by_reference.setdefault(ref.upper(), entry)
         self.recency: Recency[_Hit] = Recency(
             date_of=self._date, text_of=lambda h: self._candidate(h).letter,
-            title_of=lambda h: self._letter_of_chunk[h.chunk].title, covers_periods=self._covers_periods,
+            title_of=lambda h: self._letter_of_chunk[h.chunk].title, covers=self._covers,
             undated_as=typical_date([e.date for e in index.manifest.letters if e.date]))
 
     def validate(self, question: str) -> str:
@@ -218,8 +218,8 @@ class Searcher:
         newer = self.recency.newer(hits, floor)
         return self.chunk_letters[newer.chunk] if newer else None
 
-    def _covers_periods(self, hit: _Hit, periods: tuple[Period, ...]) -> bool:
-        return not uncovered(Asked((), periods), self._candidate(hit))[1]
+    def _covers(self, hit: _Hit, wanted: Asked, floor: float) -> bool:
+        return uncovered(wanted, self._candidate(hit, bool(wanted.holders), floor)) == ([], [])
 
     def _next_event(self, question: str) -> EventHit | None:
         return find_next_event(question, self.chunk_texts, self.chunk_letters, self.index.lexical, self.clock(),

@@ -138,7 +138,7 @@ class _Hit:
 
 def _recency(undated_as: dt.date | None) -> Recency:
     return Recency(date_of=lambda h: h.date, text_of=lambda h: "Jeugdhulp in gemeenten.",
-                   title_of=lambda h: "Jeugdhulp", covers_periods=lambda h, periods: True, undated_as=undated_as)
+                   title_of=lambda h: "Jeugdhulp", covers=lambda h, wanted, floor: True, undated_as=undated_as)
 
 
 def test_a_letter_without_any_date_counts_as_a_typical_one_for_latest_questions():
