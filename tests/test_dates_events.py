@@ -178,3 +178,20 @@ def test_a_weekday_names_the_year_but_not_one_in_the_future():
         == dt.date(2021, 10, 14)
     # a few weeks ahead is an announcement ("vrijdag 1 maart" read in February 2024)
     assert weekday_dates("De bijeenkomst is op vrijdag 1 maart.", dt.date(2024, 2, 15)) == dt.date(2024, 3, 1)
+
+
+def test_who_holds_a_role_now_is_the_newest_letter_that_names_the_holder(tmp_path_factory, embedder):
+    letters = tmp_path_factory.mktemp("holder-letters")
+    write_letter(letters, "schulden-2025.md", "Extra geld voor de schuldhulp",
+                 "De VNG-commissie Werk en Inkomen heeft een nieuwe voorzitter. Erik Visscher, wethouder in Almelo, "
+                 "is voorzitter van de commissie Werk en Inkomen. Het kabinet trekt extra geld uit voor schuldhulp.",
+                 date="2025-09-30")
+    write_letter(letters, "congres-2026.md", "Jaarcongres 2026",
+                 "Op het jaarcongres presenteert de commissie Werk en Inkomen haar plannen voor werk en inkomen. "
+                 "De voorzitter van de commissie opent de sessie over werk, inkomen en schulden.",
+                 date="2026-02-20")
+    engine = make_engine(tmp_path_factory.mktemp("holder-index"), letters, embedder)
+    engine.reindex()
+    answer = engine.ask("Wie is nu voorzitter van de commissie Werk en Inkomen?")
+    assert answer.found, answer.missing
+    assert answer.passages[0].letter.id == "schulden-2025"
