@@ -169,7 +169,7 @@ def question_periods(question: str, lang: str = "nl") -> list[Period]:
 # wethouder informeren?").
 _WHO_ASKS = re.compile(r"^\W*(?:en\s+)?(?:door\s+|by\s+)?(?:wie|who|whom)\s+(?:is|was|zijn|waren|wordt|werd|worden|werden|blijft|bleef|"
                        r"volgt|volgde|zit|zat|leidt|leidde|'s|are|were|will|became|becomes|has|had|succeeded|"
-                       r"succeeds|replaced|replaces|leads|led|heads|headed|chairs|chaired)\b", re.IGNORECASE)
+                       r"succeeds|replaced|replaces|took|takes|neemt|nam|leads|led|heads|headed|chairs|chaired)\b", re.IGNORECASE)
 _WHICH_ROLE = re.compile(r"\b(welke (?:functie|rol|positie)|what (?:role|position|job))\b", re.IGNORECASE)
 _LAW = re.compile(r"\bWet((?:\s+(?!(?:op|de|het|van|voor|over|en|in|met|aan|bij|om)\b)[a-zà-ÿ][\w-]*){1,4})")
 # (not "eerste": mostly "the first step/talk", rarely an edition)

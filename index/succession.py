@@ -9,8 +9,9 @@ import re
 
 from index.sentences import split_sentences
 
-# "volgt … op" in one clause, or an opvolg- word
-SUCCESSION = re.compile(r"\b(?:volgt|volgen|volgde|volgden)\b[^.?!;]*\bop\b|\bopvolg\w*|\bopgevolgd\b", re.IGNORECASE)
+# "volgt … op" in one clause, an opvolg- word, or taking over from someone
+SUCCESSION = re.compile(r"\b(?:volgt|volgen|volgde|volgden)\b[^.?!;]*\bop\b|\bopvolg\w*|\bopgevolgd\b|"
+                        r"\b(?:neemt|nam|nemen|namen)\b[^.?!;]*\bover\s+van\b|\bovergenomen\s+van\b", re.IGNORECASE)
 SUCCESSION_WORDS = ("opvolger", "opvolgster", "opgevolgd", "opvolging", "opvolgt", "opvolgen")
 
 # A person's name as a member writes it: capitalized words, with Dutch name particles between.
@@ -20,9 +21,10 @@ _TITLE = r"(?:(?:de heer|mevrouw|dhr\.|mw\.|mr\.|dr\.|(?:oud-)?[a-z]+)\s+)?"
 _PREDECESSOR_ASKED = [re.compile(p) for p in (
     rf"\b(?:volgt|volgen|volgde)\s+{_TITLE}({_NAME})\s+op\b",  # "wie volgt Jan Smit op?"
     rf"\b(?:opvolger|opvolgster|opvolging)\s+(?:van|voor)\s+{_TITLE}({_NAME})",  # "de opvolger van Jan Smit"
+    rf"\bover\s+van\s+{_TITLE}({_NAME})",  # "wie neemt het voorzitterschap over van Jan Smit?"
     rf"\b({_NAME})\s+(?:opvolgen|opvolgt|op\s+(?:volgen|te\s+volgen))\b",  # "wie gaat Jan Smit opvolgen?"
     rf"\b({_NAME})(?:\s+\w+){{0,2}}\s+opgevolgd\b",  # "door wie wordt Jan Smit opgevolgd?"
-    rf"\b(?:succeed|succeeds|succeeded|replace|replaces|replaced)\s+{_TITLE}({_NAME})",
+    rf"\b(?:succeed|succeeds|succeeded|replace|replaces|replaced|t(?:ook|akes?)\s+over\s+from)\s+{_TITLE}({_NAME})",
     rf"\b({_NAME})['’]s?\s+successor\b",
     rf"\bsuccessor\s+(?:of|to)\s+{_TITLE}({_NAME})",
 )]
@@ -55,7 +57,7 @@ def succeeds(text: str, surname: str) -> bool:
 
 
 def _names_predecessor(low: str, name: str, previous: str) -> bool:
-    if re.search(rf"\bopvolg\w*\s+(?:van|voor)\b[^.;]{{0,50}}{name}", low):
+    if re.search(rf"\b(?:opvolg\w*\s+(?:van|voor)|over\s+van)\b[^.;]{{0,50}}{name}", low):
         return True
     if re.search(rf"{name}[^.;]{{0,50}}\bopgevolgd\b", low):
         return True

@@ -181,6 +181,8 @@ def test_succeeding_someone_must_be_in_the_letter():
     ("Wie wordt de opvolger van de heer Pieter Hoogland?", "nl"),
     ("Door wie wordt Pieter Hoogland opgevolgd?", "nl"),
     ("Who will succeed Pieter Hoogland as director?", "en"),
+    ("Who took over from Pieter Hoogland as director?", "en"),
+    ("Wie neemt het stokje over van Pieter Hoogland?", "nl"),
 ])
 def test_a_succession_is_asked_in_one_direction(question, lang):
     [succession] = [t for t in asked(question, lang).terms if t.whom]
@@ -191,7 +193,8 @@ def test_a_succession_is_asked_in_one_direction(question, lang):
     for says in ("Per 1 juni volgt Anna de Boer Pieter Hoogland op.", "Anna de Boer wordt de opvolger van Pieter Hoogland.",
                  "Pieter Hoogland wordt opgevolgd door Anna de Boer.",
                  "Pieter Hoogland vertrekt. Anna de Boer wordt zijn opvolger.",
-                 "Pieter Hoogland vertrekt. Anna de Boer volgt hem op."):
+                 "Pieter Hoogland vertrekt. Anna de Boer volgt hem op.",
+                 "Anna de Boer neemt het voorzitterschap over van Pieter Hoogland."):
         assert Coverage(says).term(succession), says
     # …also beside other words of the question that the letter has ("directeur")
     from index.covering import Candidate, first_covering
