@@ -246,7 +246,7 @@ class Searcher:
         depth = min(CANDIDATES, n_chunks)
         cos, ids = self.index.vectors.search(query, depth)
         cosine = dict(zip(ids[0].tolist(), cos[0].tolist()))
-        bm25 = self.index.lexical.scores(question) * self.content
+        bm25 = self.index.lexical.scores(self._for_encoding(question)) * self.content  # English: with the Dutch words
         lexical_order = [int(i) for i in np.argsort(-bm25)[:depth] if bm25[i] > 0]
 
         fused: dict[int, float] = {}
