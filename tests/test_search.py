@@ -72,3 +72,13 @@ def test_newest_letters_first(sample_engine):
     alv = next(l for l in letters if l.lbr == "Lbr. 24/019")  # no date in its metadata: from its title
     assert (alv.date.isoformat(), alv.date_source, alv.date_estimated) == ("2024-06-26", "title", True)
     assert alv.citation() == "Lbr. 24/019 · juni 2024 (datum geschat)"
+
+
+def test_english_questions_are_matched_lexically_through_the_glossary(sample_engine):
+    # BM25 over English words finds nothing in Dutch letters; with the glossary's Dutch word it
+    # finds the letters that name the opschalingskorting
+    searcher = sample_engine.searcher()
+    question = "What happens with the scaling-up discount?"
+    hits = searcher._rank(question, searcher.embedder.encode_queries([searcher._for_encoding(question)]))
+    named = [h for h in hits if "opschalingskorting" in searcher.chunk_texts[h.chunk].lower()]
+    assert named and all(h.bm25 > 0 for h in named)
