@@ -46,7 +46,7 @@ class Term:
     start: int
     end: int
     dutch: tuple[str, ...] = ()  # for an English phrase: the Dutch words any of which covers it
-    whom: str = ""  # a succession's: the surname of the person whose successor is asked
+    whom: str = ""  # a succession's: the person whose successor is asked ("Pieter Hoogland")
 
 
 @dataclass(frozen=True)

@@ -79,7 +79,12 @@ def describe_missing(question: str, lang: str, wanted: Asked, terms: list[Term],
     if anchor is not None:
         m = re.search(rf"\b(de|het)\s+(?:\w+\s+)?{re.escape(anchor.text)}", question, re.IGNORECASE)
         article = m.group(1).lower() if m else "de"
-    if lang == "en":
+    successor_of = next((t.whom for t in terms if t.whom), "")
+    if successor_of:  # "Wie Pieter Hoogland opvolgt, staat niet in de ledenbrieven."
+        said = successor_of
+        sentence = (f"The member letters do not say who succeeds {said}." if lang == "en"
+                    else f"Wie {said} opvolgt, staat niet in de ledenbrieven.")
+    elif lang == "en":
         sentence = f"The member letters say nothing about {said}."
     else:
         sentence = f"Over {said} staat niets in de ledenbrieven."

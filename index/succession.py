@@ -10,12 +10,12 @@ import re
 from index.sentences import split_sentences
 
 # "volgt … op" in one clause, an opvolg- word, or taking over from someone
-SUCCESSION = re.compile(r"\b(?:volgt|volgen|volgde|volgden)\b[^.?!;]*\bop\b|\bopvolg\w*|\bopgevolgd\b|"
+SUCCESSION = re.compile(r"\b(?:volgt|volgen|volgde|volgden)\b(?:[^.?!;]|(?<=[A-Z])\.)*\bop\b|\bopvolg\w*|\bopgevolgd\b|"
                         r"\b(?:neemt|nam|nemen|namen)\b[^.?!;]*\bover\s+van\b|\bovergenomen\s+van\b", re.IGNORECASE)
 SUCCESSION_WORDS = ("opvolger", "opvolgster", "opgevolgd", "opvolging", "opvolgt", "opvolgen")
 
 # A person's name as a member writes it: capitalized words, with Dutch name particles between.
-_NAME = r"[A-Z][\w'’-]+(?:\s+(?:(?:van|de|der|den|ter|ten|het)\s+)*[A-Z][\w'’-]+)*"
+_NAME = r"(?:(?:[A-Z]\.){1,4}\s?)?[A-Z][\w'’-]+(?:\s+(?:(?:van|de|der|den|ter|ten|het)\s+)*[A-Z][\w'’-]+)*"
 _TITLE = r"(?:(?:de heer|mevrouw|dhr\.|mw\.|mr\.|dr\.|(?:oud-)?[a-z]+)\s+)?"
 # Where the question names whom the successor follows.
 _PREDECESSOR_ASKED = [re.compile(p) for p in (
@@ -31,22 +31,22 @@ _PREDECESSOR_ASKED = [re.compile(p) for p in (
 
 
 def predecessor_asked(question: str) -> str:
-    """The surname of the person whose successor the question asks for, lower case, or ""."""
+    """The name of the person whose successor the question asks for, as written, or ""."""
     for pattern in _PREDECESSOR_ASKED:
         m = pattern.search(question)
         if m:
-            return m.group(1).split()[-1].lower()
+            return m.group(1)
     return ""
 
 
 _PRONOUN_SUCCESSOR = re.compile(r"\b(?:zijn|haar|hun)\s+opvolg")
 
 
-def succeeds(text: str, surname: str) -> bool:
-    """Does the text say who succeeds (or succeeded) the person of this surname? "X volgt
+def succeeds(text: str, person: str) -> bool:
+    """Does the text say who succeeds (or succeeded) this person (by surname)? "X volgt
     Y op", "de opvolger van Y", "Y wordt opgevolgd door X", and "afscheid van Y. X is haar
     opvolger" do; "Y is haar opvolger" and "Y volgt X op" name Y as the successor."""
-    name = rf"\b{re.escape(surname)}\b"
+    name = rf"\b{re.escape(person.split()[-1].lower())}\b"  # by surname: "Hoogland", "de heer Hoogland"
     previous = ""
     for sentence in split_sentences(text):
         low = sentence.lower()

@@ -88,6 +88,18 @@ def test_an_edition_no_letter_has_is_named(domain_engine):
     assert not english.found and english.missing.sentence.startswith("The member letters say nothing about")
 
 
+@pytest.mark.parametrize("question, lang, sentence", [
+    ("Wie volgt J.P. Wolters op als algemeen directeur?", "nl", "Wie J.P. Wolters opvolgt, staat niet in de ledenbrieven."),
+    ("Who will succeed Pieter Hoogland as director?", "en", "The member letters do not say who succeeds Pieter Hoogland."),
+])
+def test_a_successor_no_letter_names_is_said_so(question, lang, sentence):
+    from index.missing import describe_missing
+
+    wanted = asked(question, lang)
+    missing = [t for t in wanted.terms if t.whom]
+    assert describe_missing(question, lang, wanted, missing, [], []).sentence == sentence
+
+
 def test_latest_uses_estimated_dates(domain_engine):
     answer = domain_engine.ask("Wat is het laatste nieuws over de meicirculaire?")
     assert answer.found and answer.passages[0].letter.id == "mei-2024"
