@@ -121,11 +121,12 @@ def english_phrases(question: str) -> list[Phrase]:
     return sorted(found, key=lambda p: p.start)
 
 
-def with_dutch_words(question: str) -> str:
+def with_dutch_words(question: str, every: bool = False) -> str:
     """"What happens with the scaling-up discount?" → "What happens with the opschalingskorting?":
-    the letters' own word brings the question closer to the Dutch letters."""
+    the letters' own word brings the question closer to the Dutch letters. `every`: all the
+    usual Dutch wordings ("jeugdzorg jeugdhulp jeugd"), for word matching."""
     out, last = [], 0
     for phrase in english_phrases(question):
-        out.append(question[last:phrase.start] + phrase.dutch[0])
+        out.append(question[last:phrase.start] + (" ".join(phrase.dutch) if every else phrase.dutch[0]))
         last = phrase.end
     return "".join(out) + question[last:]

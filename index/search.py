@@ -246,7 +246,9 @@ class Searcher:
         depth = min(CANDIDATES, n_chunks)
         cos, ids = self.index.vectors.search(query, depth)
         cosine = dict(zip(ids[0].tolist(), cos[0].tolist()))
-        bm25 = self.index.lexical.scores(self._for_encoding(question)) * self.content  # English: with the Dutch words
+        # an English question is matched by the glossary's Dutch words (English words are not in the letters)
+        words = with_dutch_words(question, every=True) if language(question) == "en" else question
+        bm25 = self.index.lexical.scores(words) * self.content
         lexical_order = [int(i) for i in np.argsort(-bm25)[:depth] if bm25[i] > 0]
 
         fused: dict[int, float] = {}
