@@ -64,6 +64,8 @@ def test_english_questions_are_encoded_with_the_letters_own_words():
     assert with_dutch_words("What happens with the scaling-up discount?") == "What happens with the opschalingskorting?"
     assert with_dutch_words("Where is the general meeting of June 2024?") == "Where is the ALV of June 2024?"
     assert with_dutch_words("Where is it?") == "Where is it?"
+    # for word matching, every usual wording
+    assert with_dutch_words("What about youth care?", every=True) == "What about jeugdzorg jeugdhulp jeugd?"
 
 
 @pytest.mark.parametrize("question, term", [
