@@ -16,6 +16,8 @@ from typing import Generic, Protocol, TypeVar
 from index.answerability import coverage_of
 from index.asked import Asked, Term, asked, topic_terms
 from index.language import language
+from index.lexical import tokenize
+from index.models import LetterRef
 
 TIE = 0.01  # cosines this close (for neighbours in rank) count as "about equally good"
 SAME_TOPIC = 0.012  # cosine this close to the best passage: the same topic
@@ -33,10 +35,27 @@ class Scored(Protocol):
 
 
 H = TypeVar("H", bound=Scored)
+L = TypeVar("L", bound=LetterRef)
 
 
 def asks_latest(question: str) -> bool:
     return LATEST.search(question) is not None
+
+
+# What a question about "the newest letter" says besides asking for it
+_ABOUT_LETTERS = set(tokenize("brief brieven ledenbrief ledenbrieven letter letters member members vng bericht berichten "
+                              "nieuws news verschenen verstuurd gepubliceerd published sent uitgekomen from by has have been did"))
+
+
+def asks_newest_letter(question: str) -> bool:
+    """"Wat is de nieuwste ledenbrief?", "What is the latest letter?": the newest letters
+    themselves, on no topic in particular."""
+    return asks_latest(question) and not set(tokenize(LATEST.sub(" ", question))) - _ABOUT_LETTERS
+
+
+def newest(letters: list[L], k: int) -> list[L]:
+    """The k newest letters by their (known or estimated) date; undated ones last."""
+    return sorted(letters, key=lambda e: (e.date is not None, e.date or dt.date.min), reverse=True)[:k]
 
 
 @dataclass

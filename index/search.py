@@ -26,7 +26,7 @@ from index.lexical import tokenize
 from index.metadata import find_references, strip_references
 from index.missing import describe_missing
 from index.models import Answer, LetterRef, Missing, Passage
-from index.recency import Recency, asks_latest
+from index.recency import Recency, asks_latest, asks_newest_letter, newest
 from index.sentences import split_sentences
 from index.store import LetterEntry, LoadedIndex
 
@@ -116,6 +116,8 @@ class Searcher:
             return Answer(question=question, found=False, passages=passages, unknown_reference=refs[0])
 
         event, missing = None, None
+        if not named and asks_newest_letter(question):  # "wat is de nieuwste ledenbrief?"
+            named = newest(self.index.manifest.letters, k)
         if named:
             hits, found = self._pin(named, hits, question, query), True
         else:

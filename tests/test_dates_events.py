@@ -195,3 +195,10 @@ def test_who_holds_a_role_now_is_the_newest_letter_that_names_the_holder(tmp_pat
     answer = engine.ask("Wie is nu voorzitter van de commissie Werk en Inkomen?")
     assert answer.found, answer.missing
     assert answer.passages[0].letter.id == "schulden-2025"
+
+
+@pytest.mark.parametrize("question", ["Wat is de nieuwste ledenbrief?", "What is the latest letter from the VNG?"])
+def test_the_newest_letters_themselves(recency_engine, question):
+    answer = recency_engine.ask(question)
+    assert answer.found
+    assert [p.letter.id for p in answer.passages] == ["opvang-2024", "woo", "opvang-2022"]
