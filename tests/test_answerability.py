@@ -194,6 +194,7 @@ def test_succeeding_someone_must_be_in_the_letter():
     ("Door wie wordt Pieter Hoogland opgevolgd?", "nl"),
     ("Who will succeed Pieter Hoogland as director?", "en"),
     ("Who took over from Pieter Hoogland as director?", "en"),
+    ("Who replaced Pieter Hoogland as director?", "en"),
     ("Wie neemt het stokje over van Pieter Hoogland?", "nl"),
 ])
 def test_a_succession_is_asked_in_one_direction(question, lang):
