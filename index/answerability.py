@@ -72,6 +72,8 @@ class Coverage:
         return False
 
     def term(self, term: Term) -> bool:
+        if term.name:  # "De Jonge" the person, not "jonge mensen"
+            return re.search(rf"\b{re.escape(term.text)}\b", self.text) is not None
         if term.whom:  # "wie volgt Jan Smit op?": who comes after him, not whom he followed
             return succeeds(self.text, term.whom)
         if term.dutch == SUCCESSION_WORDS:  # "volgt … op" in one clause, or an opvolg- word

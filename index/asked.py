@@ -13,6 +13,8 @@ from functools import lru_cache
 from index.dates import _MONTH_ALT, DAY_MONTH, MONTHS, _safe_date
 from index.glossary import english_phrases
 from index.lexical import STOPWORDS, tokenize
+from index.people import titled_names
+from index.zipf import zipf as _zipf
 from index.succession import SUCCESSION, SUCCESSION_WORDS, predecessor_asked
 
 # Zipf frequency (wordfreq, general Dutch) below which a question word is distinctive:
@@ -47,6 +49,7 @@ class Term:
     end: int
     dutch: tuple[str, ...] = ()  # for an English phrase: the Dutch words any of which covers it
     whom: str = ""  # a succession's: the person whose successor is asked ("Pieter Hoogland")
+    name: bool = False  # a person's surname ("wethouder De Jonge"): only as a capitalized word
 
 
 @dataclass(frozen=True)
@@ -72,11 +75,6 @@ class Asked:
     holders: tuple[Term, ...] = ()  # roles a "wie/who" question asks the holder of: a name must go with them
 
 
-@lru_cache(maxsize=4096)
-def _zipf(word: str, lang: str) -> float:
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, lang)
 
 
 HEAD_LOOKBACK = 4  # words before a period in which to look for what it is the period of
@@ -249,8 +247,11 @@ def distinctive_terms(question: str, lang: str) -> list[Term]:
     else:
         phrases = named_phrases(question)
     terms = list(phrases)
+    # a surname after a title or role ("wethouder De Jonge"), however everyday the word
+    terms += [Term(name, start, end, name=True) for name, start, end in titled_names(question)
+              if not any(t.start <= start < t.end for t in terms)]
     # the words inside "volgt … op" (the name) still count on their own
-    phrases = [p for p in phrases if p.dutch != SUCCESSION_WORDS]
+    phrases = [p for p in phrases if p.dutch != SUCCESSION_WORDS] + [t for t in terms if t.name]
     for m in _WORD.finditer(question):
         word = m.group(0).strip("'’-")
         low = word.lower()

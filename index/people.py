@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from index.asked import _zipf
+from index.zipf import zipf as _zipf
 
 # A person's name: initials, a title or a role before a capitalized word ("J.P. Wolters",
 # "mevrouw Dijkema", "oud-minister Ollongren"), or two capitalized words of which the first is
@@ -29,3 +29,27 @@ def names_person(text: str) -> bool:
     return any(_zipf(m.group(1).lower(), "nl") < COMMON_WORD_ZIPF
                and not {m.group(1).lower(), m.group(2).lower()} & _INSTITUTIONS
                for m in _TWO_CAPITALIZED.finditer(text))
+
+
+# In a question: a title or role right before a name ("wethouder De Jonge", "mayor Halsema",
+# "mevrouw Bakker"): the name is asked about even when it is an everyday word.
+_TITLE_BEFORE_NAME = re.compile(
+    r"\b(?i:(?:oud-|ex-)?(?:minister|staatssecretaris|burgemeester|wethouder|voorzitter|directeur|commissaris|"
+    r"informateur|formateur|gedeputeerde|mayor|alderman|alderwoman|chair(?:man|woman)?|director|mevrouw|mw\.|"
+    r"de heer|dhr\.|mr\.?|mrs\.?|ms\.?|dr\.?|drs\.?|prof\.?))\s+"
+    # right after a title a particle is capitalized ("minister Van der Wal"): "minister van Financiën" is a ministry
+    r"((?:(?:Van|De|Der|Den|Ter|Ten)\s+(?:(?:van|de|der|den|ter|ten)\s+)*)?[A-Z][a-zà-ÿ][\w'’-]*(?:\s+(?:(?:van|de|der|den|ter|ten)\s+)*[A-Z][a-zà-ÿ][\w'’-]*)*)")
+
+
+def titled_names(question: str) -> list[tuple[str, int, int]]:
+    """Surnames the question names after a title or role, with where they stand."""
+    found = []
+    for m in _TITLE_BEFORE_NAME.finditer(question):
+        words = m.group(1).split()
+        if {w.lower() for w in words} & _INSTITUTIONS:  # "voorzitter Raad van State" is no person
+            continue
+        surname = words[-1]
+        start = m.start(1) + m.group(1).rfind(surname)
+        found.append((surname, start, start + len(surname)))
+    return found
+

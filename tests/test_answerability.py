@@ -311,3 +311,13 @@ def test_a_subject_word_may_be_said_otherwise_but_a_named_thing_may_not():
     for named in ("Hoe hoog is de opvangtoeslag voor Oekraïners?", "Wat staat er in de septembercirculaire?",
                   "Hoeveel krijgen gemeenten per ontheemde via de bekostigingsregeling?"):
         assert first_covering(asked(named, "nl"), [letter(GENERAL_MARGIN + 0.05)]) is None, named
+
+
+def test_a_person_named_after_a_title_must_be_in_the_letter():
+    [name] = [t for t in asked("Wat zei wethouder De Jonge over de schuldhulp?", "nl").terms if t.name]
+    assert name.text == "Jonge"
+    assert not Coverage("Wethouder Visscher: 'Schuldhulp voor jonge mensen moet sneller.'").term(name)
+    assert Coverage("Wethouder Hugo de Jonge: 'Schuldhulp moet sneller.'").term(name)
+    # a ministry is no person
+    assert not [t for t in asked("Wat vindt de minister van Financiën van de schuldhulp?", "nl").terms if t.name]
+    assert [t.text for t in asked("What did mayor Halsema say about asylum?", "en").terms if t.name] == ["Halsema"]
