@@ -1,5 +1,6 @@
-"""Does a text name a person? For "wie is de voorzitter?": a sentence that has the role
-must also have a name, or it does not say who ("u spreekt met een nieuwe minister")."""
+"""People's names. For "wie is de voorzitter?": a sentence that has the role must also have a
+name, or it does not say who ("u spreekt met een nieuwe minister"); and a name a question
+gives after a title ("wethouder De Jonge") is something the letter must have."""
 
 from __future__ import annotations
 
