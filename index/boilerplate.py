@@ -76,3 +76,32 @@ def signature_start(blocks: list[list[str]]) -> int:
         if any(len(plain(line).split()) > SIGNATURE_LINE_WORDS for line in lines):
             break
     return start
+
+
+# What a page saved from the web carries around the letter: a breadcrumb trail, share, print
+# and download links, and a list of related pages whose titles (other letters, other years)
+# must not count as this letter's words or dates.
+_CRUFT_LINE = re.compile(r"^(?:(?:home|start|vng)\s*[>›»/].*|deel\s+(?:deze\s+)?(?:pagina|bericht|artikel)|delen|share|"
+                         r"print(?:\s+deze\s+pagina)?|download(?:\s+als)?\s+pdf.*|naar\s+boven|terug\s+naar\s+.*)$",
+                         re.IGNORECASE)
+_RELATED = re.compile(r"^(?:gerelateerde?\s+(?:berichten|artikelen|brieven|ledenbrieven|nieuws)|lees\s+ook|"
+                      r"meer\s+(?:nieuws|berichten|over\s+dit\s+onderwerp)|related(?:\s+\w+)?)\s*:?$", re.IGNORECASE)
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+")
+
+
+def without_web_cruft(text: str) -> str:
+    """The text without breadcrumbs, share/print/download lines and "related pages" lists."""
+    out: list[str] = []
+    in_related = False
+    for line in text.split("\n"):  # not splitlines(): a PDF's page break ("\f") must stay
+        bare = plain(line)
+        if _RELATED.match(bare):
+            in_related = True
+            continue
+        if in_related and (not bare or _LIST_ITEM.match(line) or len(bare.split()) <= 12 and not bare.endswith(".")):
+            continue  # the related titles, until the letter's text resumes
+        in_related = False
+        if not _CRUFT_LINE.match(re.sub(r"[*_#`]+", "", line).strip()):  # (">" is the breadcrumb's)
+            out.append(line)
+    return "\n".join(out)
+

@@ -18,7 +18,8 @@ from index.sentences import split_sentences
 # Bump it when reading, dating or cutting letters changes: a reindex re-reads only files whose
 # stamp changed, unless the build was made by another version (then it re-reads and re-embeds
 # every letter once). 2: letterhead and signature are passages of their own kind;
-# 3: web pages dated only by a date they declare, weekday dates never in the future.
+# 3: web pages dated only by a date they declare, weekday dates never in the future, web cruft
+# (breadcrumbs, share links, related-pages lists) dropped.
 CHUNKER_VERSION = "3"
 MIN_WORDS = 120
 MAX_WORDS = 250

@@ -9,6 +9,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from index.boilerplate import without_web_cruft
 from index.dates import parse_date_value
 from index.dating import estimate_date
 from index.letter_store import DirectoryLetterStore, LetterStore, check_size
@@ -132,7 +133,7 @@ def parse_letter(path: Path, raw: bytes, sidecar_raw: bytes, content_hash: str, 
     suffix = path.suffix.lower()
     document = READERS[suffix](raw)
     warnings.extend(document.warnings)
-    body = document.body.strip()
+    body = without_web_cruft(document.body).strip()
     if not body.replace(PAGE_BREAK, "").strip():
         raise BadLetter("empty letter: the file has no text")
 

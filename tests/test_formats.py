@@ -139,3 +139,15 @@ def test_sidecar_overrides_front_matter_and_changes_the_hash(tmp_path):
     after = load_letters(tmp_path).letters[0]
     assert (after.title, after.date, after.lbr) == ("Nieuw", dt.date(2024, 2, 3), "Lbr. 24/004")
     assert after.content_hash != before.content_hash
+
+
+def test_web_page_cruft_is_not_letter_text(tmp_path):
+    (tmp_path / "brief.md").write_text(
+        "---\ntitle: Vroegsignalering\n---\nHome > Nieuws > Ledenbrieven > Vroegsignalering\n\nDeel deze pagina\n"
+        "Geachte leden,\nGemeenten signaleren betalingsachterstanden vroeg.\n\nMet vriendelijke groet,\nJoost Brinkman\n"
+        "Gerelateerde berichten\n- Afvalstoffenbelasting 2020: gevolgen\n- Uitnodiging ALV 7 juni 2023\nDownload als PDF\n")
+    letter = load_letters(tmp_path).letters[0]
+    assert "betalingsachterstanden" in letter.body and "Joost Brinkman" in letter.body
+    for cruft in ("Home >", "Deel deze pagina", "Afvalstoffenbelasting 2020", "ALV 7 juni 2023", "Download als PDF"):
+        assert cruft not in letter.body
+    assert letter.date is None  # the related letter's "7 juni 2023" dates nothing
