@@ -24,7 +24,7 @@ SAME_TOPIC = 0.012  # cosine this close to the best passage: the same topic
 TITLED_TOPIC = 0.05  # for "latest" questions, this close if the letter's title has the topic's words…
 LATEST_TOPIC = 0.025  # …and this close if only its text has them
 LATEST = re.compile(r"\b(laatste?|laatst|meest recente?|recente?|recentelijk|onlangs|inmiddels|stand van zaken|"
-                    r"recentste|nieuwste|actuele|huidige|nu(?!\s+(?:al|ook|wel)\b)|op dit moment|momenteel|recently|up[- ]to[- ]date|"
+                    r"recentste?|nieuwste?|actueelste?|actuele|huidige|nu(?!\s+(?:al|ook|wel)\b)|op dit moment|momenteel|recently|up[- ]to[- ]date|"
                     r"latest|current|currently|most recent|newest|now)\b", re.IGNORECASE)
 
 
@@ -87,7 +87,7 @@ class Recency(Generic[H]):
         close to the best that share a word with the question."""
         lang = language(question)
         terms = topic_terms(question, lang)
-        window = self._on_topic(hits, floor, terms) if terms else self.close_to_best(hits, floor, LATEST_TOPIC)
+        window = self._on_topic(hits, terms) if terms else self.close_to_best(hits, floor, LATEST_TOPIC)
         wanted = asked(question, lang)
         if wanted.terms or wanted.periods:
             # "de laatste brief over de cao in 2019": the newest of that year; "wie is nu
@@ -104,7 +104,7 @@ class Recency(Generic[H]):
             ordered = [hits[0]] + [h for h in ordered if h is not hits[0]]
         return ordered + [h for h in hits if h not in window]
 
-    def _on_topic(self, hits: list[H], floor: float, terms: tuple[Term, ...]) -> list[H]:
+    def _on_topic(self, hits: list[H], terms: tuple[Term, ...]) -> list[H]:
         """The letters that have the topic's words, about as close as the best of them; named
         in the title ("Septembercirculaire gemeentefonds"): on the topic even a bit further off."""
         def has(text: str) -> bool:
@@ -112,8 +112,8 @@ class Recency(Generic[H]):
 
         topical = [h for h in hits[:10] if has(self.text_of(h))]
         best = max((h.cosine for h in topical), default=0.0)
-        return [h for h in topical
-                if h.cosine >= max(floor, best - (TITLED_TOPIC if has(self.title_of(h)) else LATEST_TOPIC))]
+        # (not cut at the relevance floor: the question is answered, and these have its topic words)
+        return [h for h in topical if h.cosine >= best - (TITLED_TOPIC if has(self.title_of(h)) else LATEST_TOPIC)]
 
     def newer(self, hits: list[H], floor: float) -> H | None:
         """A newer letter on the same topic than the one quoted, if there is one."""

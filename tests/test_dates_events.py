@@ -202,3 +202,10 @@ def test_the_newest_letters_themselves(recency_engine, question):
     answer = recency_engine.ask(question)
     assert answer.found
     assert [p.letter.id for p in answer.passages] == ["opvang-2024", "woo", "opvang-2022"]
+
+
+def test_a_letter_on_the_topic_just_below_the_floor_still_counts_for_the_newest():
+    older = _Hit("jeugd-2017", 0.851, dt.date(2017, 11, 22))
+    newer = _Hit("jeugd-2024", 0.846, dt.date(2024, 4, 21))  # has the topic word, a hair under the floor
+    ordered = _recency(None).newest_first([older, newer], 0.848, "Wat is er onlangs gezegd over de jeugdhulp?")
+    assert ordered[0] is newer
