@@ -281,7 +281,9 @@ def roles_asked(question: str, lang: str) -> list[Term]:
         return []
     if lang == "en":
         return [t for t in distinctive_terms(question, lang) if t.dutch and set(t.dutch) & ROLES]
-    return [t for t in distinctive_terms(question, lang) if t.text.lower() in ROLES]
+    # (a successor is checked by who succeeds whom, see succession.py)
+    return [t for t in distinctive_terms(question, lang) if t.text.lower() in ROLES and not t.whom
+            and t.text.lower() not in SUCCESSION_WORDS]
 
 
 def asks_who_holds_role(question: str, lang: str) -> list[Term]:

@@ -81,9 +81,9 @@ def signature_start(blocks: list[list[str]]) -> int:
 # What a page saved from the web carries around the letter: a breadcrumb trail, share, print
 # and download links, and a list of related pages whose titles (other letters, other years)
 # must not count as this letter's words or dates.
-_CRUFT_LINE = re.compile(r"^(?:(?:home|start|vng)\s*[>›»/].*|deel\s+(?:deze\s+)?(?:pagina|bericht|artikel)|delen|share|"
-                         r"print(?:\s+deze\s+pagina)?|download(?:\s+als)?\s+pdf.*|naar\s+boven|terug\s+naar\s+.*)$",
-                         re.IGNORECASE)
+_CRUFT_LINE = re.compile(r"^(?:(?:home|start|vng)(?:\s*[>›»]\s*[^:>›»]+){2,}|deel\s+(?:deze\s+)?(?:pagina|bericht|artikel)|"
+                         r"delen|share|print(?:\s+deze\s+pagina)?|download(?:\s+als)?\s+pdf|naar\s+boven|"
+                         r"terug\s+naar\s+(?:boven|home|het\s+overzicht|overzicht|nieuws))$", re.IGNORECASE)
 _RELATED = re.compile(r"^(?:gerelateerde?\s+(?:berichten|artikelen|brieven|ledenbrieven|nieuws)|lees\s+ook|"
                       r"meer\s+(?:nieuws|berichten|over\s+dit\s+onderwerp)|related(?:\s+\w+)?)\s*:?$", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+")
@@ -98,8 +98,12 @@ def without_web_cruft(text: str) -> str:
         if _RELATED.match(bare):
             in_related = True
             continue
-        if in_related and (not bare or _LIST_ITEM.match(line) or len(bare.split()) <= 12 and not bare.endswith(".")):
-            continue  # the related titles, until the letter's text resumes
+        heading = line.lstrip().startswith("#")
+        if in_related and not heading and not bare.endswith((".", "?", "!", ":")) and len(bare.split()) <= 12:
+            if bare:
+                continue  # a related page's title
+            if out and out[-1] is not None:
+                continue  # the blank lines of the list
         in_related = False
         if not _CRUFT_LINE.match(re.sub(r"[*_#`]+", "", line).strip()):  # (">" is the breadcrumb's)
             out.append(line)

@@ -10,7 +10,7 @@ import re
 from index.sentences import split_sentences
 
 # "volgt … op" in one clause, an opvolg- word, or taking over from someone
-SUCCESSION = re.compile(r"\b(?:volgt|volgen|volgde|volgden)\b(?:[^.?!;]|(?<=[A-Z])\.)*\bop\b|\bopvolg\w*|\bopgevolgd\b|"
+SUCCESSION = re.compile(r"\b(?:volgt|volgen|volgde|volgden)\b(?:[^.?!;]|(?<=\b[A-Z])\.)*\bop\b|\bopvolg\w*|\bopgevolgd\b|"
                         r"\b(?:neemt|nam|nemen|namen)\b[^.?!;]*\bover\s+van\b|\bovergenomen\s+van\b", re.IGNORECASE)
 SUCCESSION_WORDS = ("opvolger", "opvolgster", "opgevolgd", "opvolging", "opvolgt", "opvolgen")
 

@@ -321,3 +321,19 @@ def test_a_person_named_after_a_title_must_be_in_the_letter():
     # a ministry is no person
     assert not [t for t in asked("Wat vindt de minister van Financiën van de schuldhulp?", "nl").terms if t.name]
     assert [t.text for t in asked("What did mayor Halsema say about asylum?", "en").terms if t.name] == ["Halsema"]
+
+
+def test_review_cases_for_succession():
+    from index.succession import SUCCESSION
+
+    # "volgt … op" is one clause: a full stop after a word is no initial
+    assert not SUCCESSION.search("De VNG volgt de ontwikkelingen nauwgezet. Wij komen hier op terug.")
+    # a successor named in the sentence after the predecessor
+    wanted = asked("Wie is de opvolger van Pieter Hoogland?", "nl")
+    assert not wanted.holders
+    from index.covering import Candidate, first_covering
+
+    text = "Wij nemen afscheid van Pieter Hoogland. Anna de Boer is zijn opvolger."
+    letter = Candidate(passage=text, title="ALV", letter=text, letter_date=None, date_exact=False,
+                       passage_dates=[], letter_dates=[])
+    assert first_covering(wanted, [letter]) == 0

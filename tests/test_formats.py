@@ -151,3 +151,13 @@ def test_web_page_cruft_is_not_letter_text(tmp_path):
     for cruft in ("Home >", "Deel deze pagina", "Afvalstoffenbelasting 2020", "ALV 7 juni 2023", "Download als PDF"):
         assert cruft not in letter.body
     assert letter.date is None  # the related letter's "7 juni 2023" dates nothing
+
+
+def test_a_related_box_does_not_take_the_letter_text_after_it():
+    from index.boilerplate import without_web_cruft
+
+    kept = without_web_cruft("Lees ook:\n- Uitnodiging ALV 2023\n\n## Wat betekent dit?\n- Gemeenten krijgen 5 miljoen.\n"
+                             "VNG/Rijk: afspraken over de Hervormingsagenda")
+    assert "Uitnodiging ALV 2023" not in kept
+    for line in ("## Wat betekent dit?", "- Gemeenten krijgen 5 miljoen.", "VNG/Rijk: afspraken over de Hervormingsagenda"):
+        assert line in kept
