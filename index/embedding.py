@@ -1,8 +1,8 @@
 """The embedder: E5 query/passage prompts, normalized vectors and a model identity.
 
 The built-in model runs through onnxruntime by default (index/onnx_encoder.py: no torch at
-run time), in fp32 unless `LEDENBOT_ENCODER=onnx-int8`; `LEDENBOT_ENCODER=torch` runs the same weights through sentence-transformers, and
-any other EMBEDDING_MODEL always does."""
+run time), in fp32 unless `LEDENBOT_ENCODER=onnx-int8`; `LEDENBOT_ENCODER=torch` runs the
+same weights through sentence-transformers, and any other EMBEDDING_MODEL always does."""
 
 from __future__ import annotations
 
