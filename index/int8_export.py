@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-ALPHA = 0.75  # measured (mean cosine to fp32 of real passages): 0.5 → 0.9964, 0.75 → 0.9991, 0.8 → 0.9989, 0.95 → 0.9989
+ALPHA = 0.75  # mean cosine to fp32 of 145 real passages: 0.9991 (0.8: 0.9989; plain per-channel int8: 0.9961)
 QUANTIZED_OPS = ("Attention", "MatMul")  # the fused QKV projection and the other three MatMuls of each layer
 
 CALIBRATION = [
