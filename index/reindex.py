@@ -180,8 +180,7 @@ def _reindex_locked(letters_dir, index_dir, embedder, progress, max_letter_bytes
     available = {**(previous.segments if reusable else {}), segment_name: fresh}
     used = {e.segment for e in entries}
     segments = [available[name] for name in available if name in used]
-    pieces = [available[e.segment].vectors[e.segment_start : e.segment_start + e.chunk_count] for e in entries]
-    vectors = np.concatenate(pieces) if pieces else np.zeros((0, embedder.info.dim), dtype=np.float32)
+    vectors = _all_vectors(entries, old_letters, previous, fresh, embedder.info.dim)
     stored = sum(len(s.chunks) for s in segments)
     if (len(segments) > MAX_SEGMENTS or stored - len(chunks) > MAX_DEAD_SHARE * stored
             or any(s.origin is None for s in segments if s is not fresh)):
@@ -197,6 +196,21 @@ def _reindex_locked(letters_dir, index_dir, embedder, progress, max_letter_bytes
         report.added, report.changed, report.removed, report.unchanged, report.chunks_embedded, report.chunks,
     )
     return report
+
+
+def _all_vectors(entries: list[LetterEntry], old_letters: dict[str, LetterEntry], previous: LoadedIndex | None,
+                 fresh: Segment, dim: int) -> np.ndarray:
+    """Every passage's vector in the new build's order: unchanged letters' from the previous
+    build's FAISS index, the others from the new segment."""
+    old_vectors = previous.stored_vectors() if previous is not None and previous.vectors.ntotal else None
+    pieces = []
+    for e in entries:
+        if e.segment == fresh.name:
+            pieces.append(fresh.vectors[e.segment_start : e.segment_start + e.chunk_count])
+        else:
+            start = old_letters[e.id].chunk_start
+            pieces.append(old_vectors[start : start + e.chunk_count])
+    return np.concatenate(pieces) if pieces else np.zeros((0, dim), dtype=np.float32)
 
 
 def _vectors_for(chunks: list[StoredChunk], texts: list[str], previous: LoadedIndex | None, embedder: Embedder,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,7 +38,7 @@ def new_segment_name(stamp: str) -> str:
 class Segment:
     name: str
     chunks: list  # list[StoredChunk]
-    vectors: np.ndarray
+    vectors: np.ndarray | None  # None once on disk: a loaded build keeps its vectors only in FAISS
     terms: SavedTerms | None
     origin: Path | None = None  # the build directory whose files hold it (None: not on disk yet)
 
@@ -71,20 +72,49 @@ def place_segment(segment: Segment, directory: Path, chunk_type) -> bool:
             for source, target in zip(segment.files(segment.origin), segment.files(directory)):
                 os.link(source, target)
             return False
-        except OSError:  # no hard links here, or the old build was pruned meanwhile
+        except OSError:  # no hard links on this file system (or the old build was pruned meanwhile)
             for target in segment.files(directory):
                 target.unlink(missing_ok=True)
+        if segment.vectors is None:
+            for source, target in zip(segment.files(segment.origin), segment.files(directory)):
+                shutil.copyfile(source, target)
+                fsync_file(target)
+            return True
     write_segment(segment, directory, chunk_type)
     return True
 
 
 def read_segment(name: str, build: Path, chunk_type, dim: int) -> Segment:
+    """A segment's passages and term ids; its vectors stay on disk (`read_rows`)."""
     chunks_path, vectors_path, terms_path = (build / (name + suffix) for suffix in SUFFIXES)
     chunks = TypeAdapter(list[chunk_type]).validate_json(chunks_path.read_bytes())
-    vectors = np.load(vectors_path, allow_pickle=False)
-    if vectors.shape != (len(chunks), dim) and not (len(chunks) == 0 and vectors.size == 0):
-        raise ValueError(f"segment {name}: {vectors.shape} vectors for {len(chunks)} passages")
+    shape, _ = _vector_header(vectors_path)
+    if shape != (len(chunks), dim) and not (len(chunks) == 0 and 0 in shape):
+        raise ValueError(f"segment {name}: {shape} vectors for {len(chunks)} passages")
     terms = SavedTerms.load(terms_path)  # None (re-tokenized) if of another tokenizer
     if terms is None and not terms_path.is_file():
         raise FileNotFoundError(terms_path)
-    return Segment(name, chunks, vectors.reshape(len(chunks), dim).astype(np.float32, copy=False), terms, build)
+    return Segment(name, chunks, None, terms, build)
+
+
+def _vector_header(path: Path) -> tuple[tuple[int, ...], int]:
+    """(shape, offset of the data) of a float32 .npy file."""
+    with path.open("rb") as fh:
+        version = np.lib.format.read_magic(fh)
+        read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        shape, fortran, dtype = read_header(fh)
+        if dtype != np.dtype("<f4") or fortran:
+            raise ValueError(f"{path.name}: not a float32 row-major array")
+        offset = fh.tell()
+        if os.fstat(fh.fileno()).st_size != offset + 4 * int(np.prod(shape)):
+            raise ValueError(f"{path.name}: truncated")
+        return shape, offset
+
+
+def read_rows(segment: Segment, start: int, end: int, dim: int) -> np.ndarray:
+    """Rows start..end of the segment's vectors, read from its file (only those rows)."""
+    if segment.vectors is not None:
+        return segment.vectors[start:end]
+    path = segment.files(segment.origin)[1]
+    _, offset = _vector_header(path)
+    return np.fromfile(path, dtype="<f4", count=(end - start) * dim, offset=offset + start * dim * 4).reshape(-1, dim)

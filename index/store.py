@@ -34,7 +34,7 @@ from index.faults import faultpoint
 from index.chunking import index_text
 from index.lexical import LexicalIndex, merge_terms
 from index.models import Chunk, LetterRef
-from index.segments import Segment, fsync_file, place_segment, read_segment
+from index.segments import Segment, fsync_file, place_segment, read_rows, read_segment
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +43,7 @@ MANIFEST = "manifest.json"
 VECTORS = "vectors.faiss"  # format 2: only when the index is HNSW
 BM25_DIR = "bm25"  # format 1 only
 KEEP_BUILDS = 2
+LOAD_BLOCK = 4096  # vectors read per step when a build loads (keeps the peak near one copy)
 
 
 class LetterEntry(LetterRef):
@@ -97,11 +98,8 @@ class LoadedIndex:
     vectors: faiss.Index
     lexical: LexicalIndex | None  # None when loaded for a reindex, which rebuilds it
     segments: dict[str, Segment] = field(default_factory=dict)  # by name: a reload reuses them
-    raw: np.ndarray | None = None  # the vectors in passage order
 
     def stored_vectors(self) -> np.ndarray:
-        if self.raw is not None:
-            return self.raw
         if self.vectors.ntotal == 0:
             return np.zeros((0, self.manifest.model.dim), dtype=np.float32)
         return self.vectors.reconstruct_n(0, self.vectors.ntotal)
@@ -219,8 +217,9 @@ def write_build(index_dir: Path, build: NewBuild, ann_threshold: int = ANN_THRES
     faultpoint("switching")
     switch_current(index_dir, name)
     prune_builds(index_dir)
-    segments = {s.name: Segment(s.name, s.chunks, s.vectors, s.terms, final) for s in build.segments}
-    return LoadedIndex(final, manifest, vectors, build.lexical, segments, np.asarray(build.vectors, dtype=np.float32))
+    # The vectors stay only in FAISS (a loaded build holds one copy of them, as format 1 did).
+    segments = {s.name: Segment(s.name, s.chunks, None, s.terms, final) for s in build.segments}
+    return LoadedIndex(final, manifest, vectors, build.lexical, segments)
 
 
 def switch_current(index_dir: Path, name: str) -> None:
@@ -290,7 +289,7 @@ def _load_segmented(build: Path, header: BuildManifest, lexical: bool, reuse: Lo
     known = reuse.segments if reuse is not None and reuse.manifest.model == header.model else {}
     segments = {name: known.get(name) or read_segment(name, build, StoredChunk, dim) for name in header.segments}
     chunks: list[StoredChunk] = []
-    pieces = []
+    runs: list[list] = []  # [segment, start, end]: letters whose passages lie one after the other
     for entry in header.letters:
         segment = segments.get(entry.segment)
         end = entry.segment_start + entry.chunk_count
@@ -298,17 +297,22 @@ def _load_segmented(build: Path, header: BuildManifest, lexical: bool, reuse: Lo
             raise UserError(f"The index in {build} is inconsistent (letter {entry.id} has no passages in "
                             f"{entry.segment or 'any segment'}): run `ledenbot reindex`.")
         chunks.extend(segment.chunks[entry.segment_start : end])
-        pieces.append(segment.vectors[entry.segment_start : end])
-    raw = np.concatenate(pieces) if pieces else np.zeros((0, dim), dtype=np.float32)
+        if runs and runs[-1][0] is segment and runs[-1][2] == entry.segment_start:
+            runs[-1][2] = end
+        else:
+            runs.append([segment, entry.segment_start, end])
     manifest = Manifest(format=header.format, model=header.model, chunker=header.chunker, built_at=header.built_at,
                         letters=header.letters, chunks=chunks)
     if header.ann:
         vectors = faiss.read_index(str(build / VECTORS))
         vectors.hnsw.efSearch = HNSW_EF_SEARCH
-    else:
-        vectors = build_vectors(raw, dim, ann_threshold=len(raw) + 1)
+    else:  # exact search: the rows go from the segment files into FAISS a block at a time
+        vectors = faiss.IndexFlatIP(dim)
+        for segment, start, end in runs:
+            for block in range(start, end, LOAD_BLOCK):
+                vectors.add(np.ascontiguousarray(read_rows(segment, block, min(end, block + LOAD_BLOCK), dim)))
     ordered = [segments[name] for name in header.segments]
-    return LoadedIndex(build, manifest, vectors, lexical_index(manifest, ordered) if lexical else None, segments, raw)
+    return LoadedIndex(build, manifest, vectors, lexical_index(manifest, ordered) if lexical else None, segments)
 
 
 def _load_format_1(build: Path, manifest: Manifest, lexical: bool) -> LoadedIndex:
@@ -321,9 +325,7 @@ def _load_format_1(build: Path, manifest: Manifest, lexical: bool) -> LoadedInde
     letters = [e.model_copy(update={"segment": "format-1", "segment_start": e.chunk_start}) for e in manifest.letters]
     manifest = manifest.model_copy(update={"letters": letters})
     loaded = LoadedIndex(build, manifest, vectors, bm25)
-    if vectors.ntotal == len(manifest.chunks):
-        raw = loaded.stored_vectors()
+    if vectors.ntotal == len(manifest.chunks):  # vectors=None: the reindex takes them from FAISS
         terms = LexicalIndex.saved_terms(build / BM25_DIR)
-        loaded.segments = {"format-1": Segment("format-1", list(manifest.chunks), raw, terms)}
-        loaded.raw = raw
+        loaded.segments = {"format-1": Segment("format-1", list(manifest.chunks), None, terms)}
     return loaded
