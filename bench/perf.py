@@ -183,6 +183,11 @@ def incremental(engine: Engine, build: tuple, tmp: Path, figures: Figures, round
         time.sleep(2.1)  # the added file's stamp becomes trustworthy, as for a letter added earlier
     figures.add(f"incremental add of 1 letter to {report.letters - 1} (median of {rounds})", percentile(t_incs, 50) * 1000,
                 "ms", percentile(t_alones, 50) * 1000, "indexing that letter alone", goal="≤ 1.5×")
+    # What the collection adds to each reindex, round by round (less sensitive than the ratio to
+    # how fast a loaded machine embeds the letter): incremental add − that letter alone.
+    extra = [(i - a) * 1000 for i, a in zip(t_incs, t_alones)]
+    figures.add(f"cost of the other {report.letters - 1} letters per add (median of incremental − alone; "
+                f"rounds {', '.join(f'{x:.0f}' for x in extra)})", percentile(extra, 50), "ms")
 
 
 def ann_crossover(engine: Engine, build: tuple, sizes: list[int], qs: list[str], floor_ms: float,
