@@ -28,7 +28,7 @@ from index.intake import LetterDraft, draft, find, from_url, store_draft
 from index.letter_store import DirectoryLetterStore, LetterStore
 from index.search import SearchConfig, Searcher, validate_question
 from index.settings import EngineSettings
-from index.store import LetterEntry, current_build, load_index, read_manifest
+from index.store import LetterEntry, LoadedIndex, current_build, load_index, read_manifest
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +104,8 @@ class Engine:
         if current is not None and (build is None or build == current.index.path):
             return current
         try:
-            loaded = load_index(self.index_dir)  # before the model: a missing index fails fast
+            # before the model: a missing index fails fast; segments already in memory are reused
+            loaded = load_index(self.index_dir, reuse=current.index if current else None)
             searcher = Searcher(self.embedder, loaded, self._config(), clock=self.clock)
         except UserError:
             if current is None:
@@ -170,7 +171,12 @@ class Engine:
         self.searcher()
         return report
 
+    def _serve(self, loaded: LoadedIndex) -> None:
+        """Serve a build this process just published, as it is in memory (no reload)."""
+        self._searcher = Searcher(self.embedder, loaded, self._config(), clock=self.clock)
+
     def _reindex(self, store: LetterStore, progress: Progress | None, **publish) -> ReindexReport:
+        current = self._searcher
         return reindex(
             store,
             self.index_dir,
@@ -178,6 +184,8 @@ class Engine:
             progress=progress,
             max_letter_bytes=self.max_letter_bytes,
             ann_threshold=self.settings.ann_threshold,
+            serving=current.index if current else None,
+            published=self._serve,
             **publish,
         )
 

@@ -23,10 +23,10 @@ from pathlib import Path
 
 import numpy as np
 
-from index.chunking import index_text
 from index.database import Database
-from index.lexical import LexicalIndex
-from index.store import ANN_THRESHOLD, Manifest, builds_dir, current_build, switch_current, write_build
+from index.segments import new_segment_name
+from index.store import (ANN_THRESHOLD, LoadedIndex, Manifest, NewBuild, builds_dir, current_build, switch_current,
+                         write_build)
 
 log = logging.getLogger(__name__)
 
@@ -88,21 +88,20 @@ class DatabaseBuilds:
         return manifest, vectors
 
     def _write_local(self, name: str, manifest: Manifest, vectors: np.ndarray) -> Path:
-        titles = {e.id: e.title for e in manifest.letters}
-        texts = [index_text(titles[c.letter_id], c) for c in manifest.chunks]
         target = builds_dir(self.index_dir) / name
+        build = NewBuild.whole(manifest, vectors, new_segment_name(name))  # one segment, BM25 tokenized here
         try:
-            return write_build(self.index_dir, manifest, vectors, LexicalIndex.build(texts), self.ann_threshold,
-                               name=name)
+            return write_build(self.index_dir, build, self.ann_threshold, name=name).path
         except OSError:
             if not (target / "manifest.json").exists():  # not another process writing the same build
                 raise
             switch_current(self.index_dir, name)
             return target
 
-    def publish(self, index_dir: Path, manifest: Manifest, vectors: np.ndarray, lexical: LexicalIndex,
-                ann_threshold: int = ANN_THRESHOLD) -> Path:
-        """The reindex's last step: the build into the database (and serving), then locally."""
+    def publish(self, index_dir: Path, build: NewBuild, ann_threshold: int = ANN_THRESHOLD) -> LoadedIndex:
+        """The reindex's last step: the build into the database (and serving), then locally
+        (appending a segment to the local build it started from, as without a database)."""
+        manifest, vectors = build.manifest, build.vectors
         header = manifest.model_dump(mode="json", exclude={"letters", "chunks"})
         letters = [e.model_dump(mode="json") for e in manifest.letters]
         data = np.ascontiguousarray(vectors, dtype="<f4")
@@ -122,5 +121,5 @@ class DatabaseBuilds:
                            (KEEP_BUILDS,))
         log.info("Published build %d to the database (%d passages)", build_id, len(manifest.chunks))
         with self._lock:
-            return write_build(index_dir, manifest, vectors, lexical, ann_threshold, name=local_name(build_id))
+            return write_build(index_dir, build, ann_threshold, name=local_name(build_id))
 

@@ -12,11 +12,11 @@ import re
 import stat
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 import yaml
-from pydantic import BaseModel
 
 from index.errors import UserError
 from index.readers import READERS, SIDECAR_SUFFIXES, BadLetter, sidecar_path
@@ -25,7 +25,10 @@ PDF_SIZE_FACTOR = 10  # scans and images make PDFs far larger than their text
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,150}$")
 
 
-class StoredFile(BaseModel):
+@dataclass(frozen=True, slots=True)
+class StoredFile:
+    """One letter in a store's listing (a dataclass: a thousand are made per reindex)."""
+
     name: str  # unique file name, e.g. "lbr-24-019.pdf"
     size: int
     mtime: float | None = None
@@ -65,19 +68,18 @@ def check_size(name: str, size: int, max_bytes: int) -> None:
 _CLOCK_TICK_NS = 2_000_000_000
 
 
-def file_stamp(path: Path, trusted_before_ns: int, sidecar: Path | None, lstat: os.stat_result) -> str:
+def file_stamp(lstat: os.stat_result, trusted_before_ns: int, sidecar: Path | None) -> str:
     """Size, mtime, ctime and inode of a letter file (`lstat`: its lstat) and of its sidecar,
     or "" when one was changed too recently (after `trusted_before_ns`) for an equal stamp to
     prove anything, or the letter is not a plain file (a symlink is checked and read every time)."""
+    if not stat.S_ISREG(lstat.st_mode):
+        return ""
     parts = []
     try:
-        if not stat.S_ISREG(lstat.st_mode):
-            return ""
-        for file in (path, sidecar):
-            if file is None:
+        for st in (lstat, sidecar.stat() if sidecar else None):
+            if st is None:
                 parts.append("-")
                 continue
-            st = lstat if file is path else file.stat()
             if max(st.st_mtime_ns, st.st_ctime_ns) >= trusted_before_ns:
                 return ""
             parts.append(f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}")
@@ -126,27 +128,30 @@ class DirectoryLetterStore:
                 "(.md, .txt, .pdf, .html) in it, or pass --letters DIR."
             )
 
-    def _paths(self) -> tuple[list[Path], set[str]]:
-        """The letter files by name, and the names of all entries (to find sidecars without a
-        stat per candidate: a reindex of a thousand unchanged letters is mostly these stats)."""
-        self.check()
-        entries = sorted(self.directory.iterdir(), key=lambda p: p.name)  # by name: Path comparison is slow
-        return ([p for p in entries if not p.name.startswith(".") and p.stem.lower() != "readme"
-                 and p.suffix.lower() in READERS], {p.name for p in entries})
-
     def files(self) -> list[StoredFile]:
-        found = []
+        """One directory listing and one lstat per letter file (a reindex of a thousand
+        unchanged letters is mostly this): sidecars are found in the listing, not by a stat
+        per candidate, and no Path object is made per file."""
+        self.check()
         trusted_before_ns = time.time_ns() - _CLOCK_TICK_NS
-        paths, names = self._paths()
-        for path in paths:
-            has_sidecar = any(path.stem + suffix in names for suffix in SIDECAR_SUFFIXES)
+        with os.scandir(self.directory) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+        names = {e.name for e in entries}
+        found = []
+        for entry in entries:
+            name = entry.name
+            stem, dot, suffix = name.rpartition(".")
+            if not dot or not stem or name[0] == "." or stem.lower() == "readme" or "." + suffix.lower() not in READERS:
+                continue
+            has_sidecar = any(stem + s in names for s in SIDECAR_SUFFIXES)
             try:
-                link = path.lstat()
-                info = link if stat.S_ISREG(link.st_mode) else path.stat()  # a plain file: one stat
-                found.append(StoredFile(name=path.name, size=info.st_size, mtime=info.st_mtime,
-                                        stamp=file_stamp(path, trusted_before_ns, sidecar_path(path) if has_sidecar else None, link)))
+                link = entry.stat(follow_symlinks=False)
+                info = link if stat.S_ISREG(link.st_mode) else os.stat(entry.path)  # a plain file: one stat
+                sidecar = sidecar_path(self.directory / name) if has_sidecar else None
+                found.append(StoredFile(name=name, size=info.st_size, mtime=info.st_mtime,
+                                        stamp=file_stamp(link, trusted_before_ns, sidecar)))
             except OSError:  # a broken symlink: listed, so reading it names the problem
-                found.append(StoredFile(name=path.name, size=0, mtime=None))
+                found.append(StoredFile(name=name, size=0, mtime=None))
         return found
 
     def read(self, name: str) -> tuple[bytes, bytes]:

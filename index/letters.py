@@ -68,42 +68,43 @@ def load_letters(letters: Path | LetterStore, max_bytes: int = 5 * 1024 * 1024,
     by_body: dict[str, str] = {}
     by_lbr: dict[str, str] = {}
     used_ids: set[str] = set()
+    known = known or {}
     for stored in store.files():
-        path = Path(stored.name)
+        name = stored.name  # a Path only for files that are read: most are not
         try:
-            prior = (known or {}).get(path.name)
+            prior = known.get(name)
             if prior and unchanged_by_stat(prior.stamp, stored.stamp):
-                check_size(stored.name, stored.size, max_bytes)  # the limit is a setting: it may have changed
+                check_size(name, stored.size, max_bytes)  # the limit is a setting: it may have changed
                 content_hash = prior.content_hash
             else:
-                raw, sidecar_raw = store.read(stored.name)
+                raw, sidecar_raw = store.read(name)
                 content_hash = hashlib.sha256(raw + sidecar_raw).hexdigest()
             if prior and prior.content_hash == content_hash:
                 letter, letter_id, body_key, lbr, notes = None, prior.id, prior.body_hash, prior.lbr, prior.warnings
             else:
                 notes = []
-                letter = parse_letter(path, raw, sidecar_raw, content_hash, notes)
+                letter = parse_letter(Path(name), raw, sidecar_raw, content_hash, notes)
                 letter_id, body_key, lbr = letter.id, body_hash(letter.body), letter.lbr
         except BadLetter as exc:
-            result.skipped.append(FileProblem(file=path.name, reason=str(exc)))
-            log.warning("Skipped %s: %s", path.name, exc)
+            result.skipped.append(FileProblem(file=name, reason=str(exc)))
+            log.warning("Skipped %s: %s", name, exc)
             continue
         if body_key in by_body:
             reason = f"same text as {by_body[body_key]}; remove one of the two files"
-            result.skipped.append(FileProblem(file=path.name, reason=reason))
-            log.warning("Skipped %s: %s", path.name, reason)
+            result.skipped.append(FileProblem(file=name, reason=reason))
+            log.warning("Skipped %s: %s", name, reason)
             continue
-        by_body[body_key] = path.name
+        by_body[body_key] = name
         if letter is not None and letter_id in used_ids:
-            letter_id = slugify(path.name)
+            letter_id = slugify(name)
             letter = letter.model_copy(update={"id": letter_id})
         used_ids.add(letter_id)
         if lbr:
             if lbr in by_lbr:
                 notes = notes + [f"{lbr} is also claimed by {by_lbr[lbr]}"]
             else:
-                by_lbr[lbr] = path.name
-        result.warnings.extend(FileProblem(file=path.name, reason=n) for n in notes)
+                by_lbr[lbr] = name
+        result.warnings.extend(FileProblem(file=name, reason=n) for n in notes)
         result.file_warnings[letter_id] = [n for n in notes if "is also claimed by" not in n]
         result.body_hashes[letter_id] = body_key
         result.stamps[letter_id] = stored.stamp

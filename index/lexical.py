@@ -91,6 +91,70 @@ class SavedTerms:
             return None
 
 
+@dataclass
+class _Collected:
+    vocab: list[str]
+    ids: np.ndarray  # every text's term ids in text order, vocabulary compacted to the used terms
+    order: list[tuple[int, int]]  # each text's slice of `ids`
+    spans: dict[str, tuple[int, int]]  # key -> its slice
+
+
+def collect_terms(texts: Sequence[str | None], keys: Sequence[str] | None = None,
+                  reuse: SavedTerms | None = None) -> _Collected:
+    """Every text's term ids: taken from `reuse` when its key is there, else tokenized."""
+    vocab = list(reuse.vocab) if reuse else []
+    term_id: dict[str, int] | None = None  # built when a text needs tokenizing
+    parts = []
+    for i, text in enumerate(texts):
+        span = reuse.spans.get(keys[i]) if reuse and keys else None
+        if span:
+            parts.append(reuse.ids[span[0] : span[1]])
+            continue
+        if text is None:
+            raise KeyError(f"no saved terms for passage {keys[i] if keys else i}")
+        tokens = tokenize(text)
+        if term_id is None:
+            term_id = {term: i for i, term in enumerate(vocab)}
+        for term in tokens:
+            if term not in term_id:
+                term_id[term] = len(vocab)
+                vocab.append(term)
+        parts.append(np.array([term_id[t] for t in tokens], dtype=np.int64))
+    lengths = np.array([len(p) for p in parts], dtype=np.int64)
+    ends = np.cumsum(lengths).tolist()
+    order = [(end - n, end) for end, n in zip(ends, lengths.tolist())]
+    if not lengths.sum():
+        return _Collected([], np.zeros(0, dtype=np.int64), order, {})
+    ids = np.concatenate(parts).astype(np.int64)
+    used = np.flatnonzero(np.bincount(ids, minlength=len(vocab)))  # drop terms only removed texts had
+    renumber = np.zeros(len(vocab), dtype=np.int64)
+    renumber[used] = np.arange(len(used))
+    spans = dict(zip(keys, order)) if keys else {}
+    return _Collected([vocab[i] for i in used], renumber[ids], order, spans)
+
+
+def terms_of(texts: Sequence[str], keys: Sequence[str]) -> SavedTerms:
+    """The saved terms of some texts (a segment's), without scoring them."""
+    collected = collect_terms(texts, keys)
+    return SavedTerms(collected.vocab, collected.ids.astype(np.int32), collected.spans)
+
+
+def merge_terms(parts: Sequence[SavedTerms]) -> SavedTerms | None:
+    """One SavedTerms over several (each segment's own vocabulary mapped onto a shared one)."""
+    parts = [p for p in parts if p is not None]
+    if len(parts) <= 1:
+        return parts[0] if parts else None
+    term_id: dict[str, int] = {}
+    ids, spans, base = [], {}, 0
+    for part in parts:
+        mapping = np.array([term_id.setdefault(w, len(term_id)) for w in part.vocab], dtype=np.int32)
+        ids.append(mapping[part.ids] if len(part.ids) else part.ids.astype(np.int32))
+        for key, (start, end) in part.spans.items():
+            spans.setdefault(key, (start + base, end + base))
+        base += len(part.ids)
+    return SavedTerms(list(term_id), np.concatenate(ids), spans)
+
+
 class LexicalIndex:
     def __init__(self, retriever: bm25s.BM25, terms: SavedTerms | None = None):
         self.retriever = retriever
@@ -98,45 +162,26 @@ class LexicalIndex:
         self._mapped: dict[str, str] = {}
 
     @classmethod
-    def build(cls, texts: list[str], keys: Sequence[str] | None = None, reuse: SavedTerms | None = None) -> LexicalIndex:
-        """`keys` name each text (a hash of it); a text whose key is in `reuse` (what a previous
-        build saved) is not tokenized again. bm25s cannot add documents to an index, so the score
-        matrix is rebuilt, by numpy from term ids: milliseconds for thousands of passages."""
-        vocab = list(reuse.vocab) if reuse else []
-        term_id = {term: i for i, term in enumerate(vocab)}
-        parts = []
-        for i, text in enumerate(texts):
-            span = reuse.spans.get(keys[i]) if reuse and keys else None
-            if span:
-                parts.append(reuse.ids[span[0] : span[1]])
-                continue
-            tokens = tokenize(text)
-            for term in tokens:
-                if term not in term_id:
-                    term_id[term] = len(vocab)
-                    vocab.append(term)
-            parts.append(np.array([term_id[t] for t in tokens], dtype=np.int64))
-        lengths = np.array([len(p) for p in parts], dtype=np.int64)
+    def build(cls, texts: Sequence[str | None], keys: Sequence[str] | None = None,
+              reuse: SavedTerms | None = None) -> LexicalIndex:
+        """`keys` name each text (a hash of it); a text whose key is in `reuse` (what earlier
+        builds saved) is not tokenized again (its text may then be None). bm25s cannot add
+        documents to an index, so the score matrix is rebuilt, by numpy from term ids:
+        milliseconds for thousands of passages."""
+        terms = collect_terms(texts, keys, reuse)
+        lengths = np.array([e - s for s, e in terms.order], dtype=np.int64)
         if not lengths.sum():  # nothing to score (no texts, or no words): bm25s's own empty index
             retriever = bm25s.BM25()
             retriever.index([[]] * max(len(texts), 1), show_progress=False)
             return cls(retriever)
-        ids = np.concatenate(parts)
-        used = np.flatnonzero(np.bincount(ids, minlength=len(vocab)))  # drop terms only removed texts had
-        renumber = np.zeros(len(vocab), dtype=np.int64)
-        renumber[used] = np.arange(len(used))
-        ids, vocab = renumber[ids], [vocab[i] for i in used]
+        ids, vocab = terms.ids, terms.vocab
         retriever = bm25s.BM25()
         retriever.scores = _bm25_scores(ids, lengths, len(vocab), retriever.k1, retriever.b, retriever.dtype)
         retriever.vocab_dict = {term: i for i, term in enumerate(vocab)}
         retriever.vocab_dict.setdefault("", len(vocab))  # as bm25s's index(): a query may be empty
         retriever.unique_token_ids_set = set(retriever.vocab_dict.values())
         retriever.nonoccurrence_array = None  # only bm25l and bm25+ have one
-        if not keys:
-            return cls(retriever)
-        ends = np.cumsum(lengths).tolist()
-        spans = {key: (end - n, end) for key, end, n in zip(keys, ends, lengths.tolist())}
-        return cls(retriever, SavedTerms(vocab, ids.astype(np.int32), spans))
+        return cls(retriever, SavedTerms(vocab, ids.astype(np.int32), terms.spans) if keys else None)
 
     def query_tokens(self, text: str) -> list[str]:
         """Question tokens mapped onto the index vocabulary. Dutch glues words together
@@ -176,6 +221,11 @@ class LexicalIndex:
         df = int(indptr[column + 1] - indptr[column])
         n = int(self.retriever.scores["num_docs"])
         return float(np.log(1 + (n - df + 0.5) / (df + 0.5))) if df else 0.0
+
+    @property
+    def terms(self) -> SavedTerms | None:
+        """Each text's term ids (when built with keys), for a segment to save."""
+        return self._terms
 
     def save(self, directory: Path) -> None:
         self.retriever.save(str(directory), show_progress=False)

@@ -1,4 +1,5 @@
-"""Incremental reindex: embed only passages whose text the current index does not have."""
+"""Incremental reindex: embed only passages whose text the current index does not have, and
+write only the passages of added or changed letters (as a new segment, index/segments.py)."""
 
 from __future__ import annotations
 
@@ -18,14 +19,20 @@ from index.embedding import Embedder, Progress
 from index.errors import UserError
 from index.faults import faultpoint
 from index.letters import Known, load_letters
-from index.lexical import LexicalIndex
+from index.lexical import terms_of
 from index.models import LetterRef, ReindexReport
-from index.store import ANN_THRESHOLD, BM25_DIR, LetterEntry, LoadedIndex, Manifest, StoredChunk, load_index, write_build
+from index.segments import Segment, new_segment_name
+from index.store import (ANN_THRESHOLD, LetterEntry, LoadedIndex, Manifest, NewBuild, StoredChunk, current_build,
+                         lexical_index, load_index, write_build)
 
 log = logging.getLogger(__name__)
 
 
-Publish = Callable[[Path, Manifest, np.ndarray, LexicalIndex, int], Path]
+Publish = Callable[[Path, NewBuild, int], LoadedIndex]
+# Segments pile up, one per reindex that adds or changes letters; past this many, or when a
+# quarter of the stored passages belong to no letter any more, one segment replaces them all.
+MAX_SEGMENTS = 16
+MAX_DEAD_SHARE = 0.25
 
 
 class ReindexBusy(UserError):
@@ -37,9 +44,13 @@ def reindex_lock(index_dir: Path) -> FileLock:
     return FileLock(str(index_dir / "reindex.lock"))
 
 
-def _previous(index_dir: Path, embedder: Embedder) -> LoadedIndex | None:
+def _previous(index_dir: Path, embedder: Embedder, serving: LoadedIndex | None) -> LoadedIndex | None:
+    """The build that serves now: `serving` when that is the one loaded (no disk read)."""
     try:
-        previous = load_index(index_dir, lexical=False)
+        if serving is not None and serving.path == current_build(index_dir) and serving.segments:
+            previous = serving
+        else:
+            previous = load_index(index_dir, lexical=False)
     except UserError as exc:
         log.info("Building from scratch: %s", exc)
         return None
@@ -57,12 +68,16 @@ def reindex(
     max_letter_bytes: int = 5 * 1024 * 1024,
     ann_threshold: int = ANN_THRESHOLD,
     publish: Publish = write_build,
+    serving: LoadedIndex | None = None,
+    published: Callable[[LoadedIndex], None] | None = None,
 ) -> ReindexReport:
     """Rebuild the index over `letters_dir`, reusing every vector whose text is unchanged.
 
     Holds a cross-process lock; a second reindex at the same time gets ReindexBusy.
     `publish` makes the finished build the one that serves (the build store's seam:
-    `store.write_build` on disk, `DatabaseBuilds.publish` with DATABASE_URL).
+    `store.write_build` on disk, `DatabaseBuilds.publish` with DATABASE_URL). `serving`: the
+    build this process has loaded (read from disk only if it is not the current one);
+    `published` gets the new build as loaded, so the caller can serve it without reading it.
     """
     lock = reindex_lock(index_dir)
     try:
@@ -70,7 +85,8 @@ def reindex(
     except Timeout:
         raise ReindexBusy("A reindex is already running; wait for it to finish and try again.") from None
     try:
-        return _reindex_locked(letters_dir, index_dir, embedder, progress, max_letter_bytes, ann_threshold, publish)
+        return _reindex_locked(letters_dir, index_dir, embedder, progress, max_letter_bytes, ann_threshold, publish,
+                               serving, published)
     finally:
         lock.release()
 
@@ -85,8 +101,8 @@ def _known_files(previous: LoadedIndex | None) -> dict[str, Known]:
 
 
 def _reindex_locked(letters_dir, index_dir, embedder, progress, max_letter_bytes, ann_threshold,
-                    publish) -> ReindexReport:
-    previous = _previous(index_dir, embedder)
+                    publish, serving, published) -> ReindexReport:
+    previous = _previous(index_dir, embedder, serving)
     loaded = load_letters(letters_dir, max_bytes=max_letter_bytes, known=_known_files(previous))
     faultpoint("loaded")
     if not loaded.order:
@@ -95,26 +111,26 @@ def _reindex_locked(letters_dir, index_dir, embedder, progress, max_letter_bytes
         problems = f" ({len(loaded.skipped)} file(s) skipped: {loaded.skipped[0].file}: {loaded.skipped[0].reason})" if loaded.skipped else ""
         raise UserError(f"No readable letters in {letters_dir}{problems}; add .md or .txt letters and reindex.{kept}")
 
+    reusable = previous is not None and previous.manifest.chunker == CHUNKER_VERSION
     old_letters = {e.id: e for e in previous.manifest.letters} if previous else {}
-    cache: dict[str, np.ndarray] = {}
-    if previous and previous.manifest.chunker == CHUNKER_VERSION:
-        old_vectors = previous.stored_vectors()
-        cache = {c.embed_hash: old_vectors[i] for i, c in enumerate(previous.manifest.chunks)}
+    built_at = dt.datetime.now(dt.timezone.utc)
+    segment_name = new_segment_name(built_at.strftime("%Y%m%dT%H%M%S%f"))
 
     report = ReindexReport(skipped=loaded.skipped, warnings=loaded.warnings)
     parsed = {letter.id: letter for letter in loaded.letters}
     entries: list[LetterEntry] = []
     chunks: list[StoredChunk] = []
-    texts: list[str] = []
+    new_chunks: list[StoredChunk] = []  # of added and changed letters: the new segment
+    new_texts: list[str] = []
     for letter_id in loaded.order:
         old = old_letters.get(letter_id)
         letter = parsed.get(letter_id)
-        if letter is None:  # unchanged file: its passages, dates and vectors carry over as they are
+        if letter is None:  # unchanged file: its passages, dates and vectors stay where they are
             report.unchanged += 1
-            old_chunks = previous.manifest.chunks[old.chunk_start : old.chunk_start + old.chunk_count]
-            entries.append(old.model_copy(update={"chunk_start": len(chunks), "stamp": loaded.stamps[letter_id]}))
-            chunks.extend(old_chunks)
-            texts.extend(index_text(old.title, c) for c in old_chunks)
+            chunks.extend(previous.manifest.chunks[old.chunk_start : old.chunk_start + old.chunk_count])
+            stamp = loaded.stamps[letter_id]
+            entries.append(old if (old.chunk_start, old.stamp) == (len(chunks) - old.chunk_count, stamp)
+                           else old.model_copy(update={"chunk_start": len(chunks) - old.chunk_count, "stamp": stamp}))
             continue
         if old is None:
             report.added += 1
@@ -136,13 +152,17 @@ def _reindex_locked(letters_dir, index_dir, embedder, progress, max_letter_bytes
                 field_sources=letter.field_sources,
                 chunk_start=len(chunks),
                 chunk_count=len(letter_chunks),
+                segment=segment_name,
+                segment_start=len(new_chunks),
             )
         )
         for chunk in letter_chunks:
             text = index_text(letter.title, chunk)
-            texts.append(text)
-            chunks.append(StoredChunk(**chunk.model_dump(), embed_hash=hashlib.sha256(text.encode()).hexdigest(),
-                                      dates=dates_in(chunk.text, letter.date, not letter.date_estimated)))
+            stored = StoredChunk(**chunk.model_dump(), embed_hash=hashlib.sha256(text.encode()).hexdigest(),
+                                 dates=dates_in(chunk.text, letter.date, not letter.date_estimated))
+            new_texts.append(text)
+            new_chunks.append(stored)
+            chunks.append(stored)
     entries = calibrate(entries)  # number-dated letters placed between the dated ones
     current_ids = {e.id for e in entries}
     for old_id, old in old_letters.items():
@@ -150,35 +170,69 @@ def _reindex_locked(letters_dir, index_dir, embedder, progress, max_letter_bytes
             report.removed += 1
             report.removed_letters.append(LetterRef.model_validate(old.model_dump()))
 
-    missing = [i for i, c in enumerate(chunks) if c.embed_hash not in cache]
+    new_vectors, report.chunks_embedded = _vectors_for(new_chunks, new_texts, previous if reusable else None,
+                                                       embedder, progress)
+    report.letters = len(entries)
+    report.chunks = len(chunks)
+
+    manifest = Manifest(model=embedder.info, chunker=CHUNKER_VERSION, built_at=built_at, letters=entries, chunks=chunks)
+    fresh = Segment(segment_name, new_chunks, new_vectors, terms_of(new_texts, [c.embed_hash for c in new_chunks]))
+    available = {**(previous.segments if reusable else {}), segment_name: fresh}
+    used = {e.segment for e in entries}
+    segments = [available[name] for name in available if name in used]
+    vectors = _all_vectors(entries, old_letters, previous, fresh, embedder.info.dim)
+    stored = sum(len(s.chunks) for s in segments)
+    if (len(segments) > MAX_SEGMENTS or stored - len(chunks) > MAX_DEAD_SHARE * stored
+            or any(s.origin is None for s in segments if s is not fresh)):
+        log.info("Compacting %d segments (%d of %d passages live) into one", len(segments), len(chunks), stored)
+        build = NewBuild.whole(manifest, vectors, segment_name, segments)
+    else:
+        build = NewBuild(manifest, vectors, lexical_index(manifest, segments), segments)
+    loaded_build = publish(index_dir, build, ann_threshold)
+    if published is not None:
+        published(loaded_build)
+    log.info(
+        "Reindexed: %d added, %d changed, %d removed, %d unchanged; %d of %d passages embedded",
+        report.added, report.changed, report.removed, report.unchanged, report.chunks_embedded, report.chunks,
+    )
+    return report
+
+
+def _all_vectors(entries: list[LetterEntry], old_letters: dict[str, LetterEntry], previous: LoadedIndex | None,
+                 fresh: Segment, dim: int) -> np.ndarray:
+    """Every passage's vector in the new build's order: unchanged letters' from the previous
+    build's FAISS index, the others from the new segment."""
+    old_vectors = previous.stored_vectors() if previous is not None and previous.vectors.ntotal else None
+    pieces = []
+    for e in entries:
+        if e.segment == fresh.name:
+            pieces.append(fresh.vectors[e.segment_start : e.segment_start + e.chunk_count])
+        else:
+            start = old_letters[e.id].chunk_start
+            pieces.append(old_vectors[start : start + e.chunk_count])
+    return np.concatenate(pieces) if pieces else np.zeros((0, dim), dtype=np.float32)
+
+
+def _vectors_for(chunks: list[StoredChunk], texts: list[str], previous: LoadedIndex | None, embedder: Embedder,
+                 progress: Progress | None) -> tuple[np.ndarray, int]:
+    """Vectors of the new segment's passages: the previous build's where it has the same text
+    (a changed letter's unchanged passages), the rest embedded. Returns (vectors, embedded)."""
     vectors = np.zeros((len(chunks), embedder.info.dim), dtype=np.float32)
+    if not chunks:
+        return vectors, 0
+    row = {c.embed_hash: i for i, c in enumerate(previous.manifest.chunks)} if previous else {}
+    old_vectors = previous.stored_vectors() if row else None
+    missing = []
+    for i, c in enumerate(chunks):
+        if c.embed_hash in row:
+            vectors[i] = old_vectors[row[c.embed_hash]]
+        else:
+            missing.append(i)
     if missing:
         def progress_and_faults(done: int, total: int) -> None:
             faultpoint("embedding")
             if progress:
                 progress(done, total)
 
-        fresh = embedder.encode_documents([texts[i] for i in missing], progress=progress_and_faults)
-        vectors[missing] = fresh
-    for i, c in enumerate(chunks):
-        if c.embed_hash in cache:
-            vectors[i] = cache[c.embed_hash]
-    report.chunks_embedded = len(missing)
-    report.letters = len(entries)
-    report.chunks = len(chunks)
-
-    manifest = Manifest(
-        model=embedder.info,
-        chunker=CHUNKER_VERSION,
-        built_at=dt.datetime.now(dt.timezone.utc),
-        letters=entries,
-        chunks=chunks,
-    )
-    reuse = LexicalIndex.saved_terms(previous.path / BM25_DIR) if previous else None
-    lexical = LexicalIndex.build(texts, keys=[c.embed_hash for c in chunks], reuse=reuse)
-    publish(index_dir, manifest, vectors, lexical, ann_threshold)
-    log.info(
-        "Reindexed: %d added, %d changed, %d removed, %d unchanged; %d of %d passages embedded",
-        report.added, report.changed, report.removed, report.unchanged, report.chunks_embedded, report.chunks,
-    )
-    return report
+        vectors[missing] = embedder.encode_documents([texts[i] for i in missing], progress=progress_and_faults)
+    return vectors, len(missing)

@@ -12,8 +12,8 @@ from index.letter_store import DirectoryLetterStore
 import index.lexical as lexical_module
 from conftest import make_engine, write_letter
 from index.chunking import index_text
-from index.lexical import LexicalIndex, tokenize
-from index.store import BM25_DIR, current_build, load_index
+from index.lexical import LexicalIndex, merge_terms, tokenize
+from index.store import load_index
 
 def age(directory, seconds: int = 3600) -> None:
     """Make the files look written an hour ago, as letters that sat there since the last build."""
@@ -82,8 +82,10 @@ def test_bm25_reuses_saved_tokens_and_scores_as_a_fresh_build(tmp_path, letters_
     engine.reindex()
     assert len(tokenized) == 1  # only the new letter's one passage
 
-    build = load_index(tmp_path / "index")
-    saved = LexicalIndex.saved_terms(current_build(tmp_path / "index") / BM25_DIR)
+    build = load_index(tmp_path / "index")  # from disk: each segment's saved term ids
+    first, added = build.segments.values()
+    assert len(added.terms.spans) == 1  # the new segment holds only the new passage's terms
+    saved = merge_terms([first.terms, added.terms])
     assert set(saved.spans) == {c.embed_hash for c in build.manifest.chunks}
     titles = {e.id: e.title for e in build.manifest.letters}
     fresh = LexicalIndex.build([index_text(titles[c.letter_id], c) for c in build.manifest.chunks])

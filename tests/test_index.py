@@ -8,20 +8,22 @@ import pytest
 
 from conftest import LETTERS, make_engine, write_letter
 from index.errors import UserError
-from index.store import MANIFEST, VECTORS, current_build, load_index
+from index.segments import SUFFIXES
+from index.store import MANIFEST, current_build, load_index
 
 BOFV = "Wanneer is het volgende BOFv?"
 
 
 def test_index_files_on_disk(sample_engine):
     build = current_build(sample_engine.index_dir)
-    assert (build / VECTORS).is_file() and (build / "bm25").is_dir()
     manifest = json.loads((build / MANIFEST).read_text())
-    assert manifest["model"]["fingerprint"] == sample_engine.embedder.info.fingerprint
-    assert len(manifest["letters"]) == 15
+    assert manifest["format"] == 2 and manifest["model"]["fingerprint"] == sample_engine.embedder.info.fingerprint
+    assert len(manifest["letters"]) == 15 and "chunks" not in manifest  # passages live in segments
     assert all(len(l["content_hash"]) == 64 for l in manifest["letters"])
+    [segment] = manifest["segments"]  # a first build is one segment
+    assert {p.name for p in build.iterdir()} == {MANIFEST} | {segment + s for s in SUFFIXES}
     loaded = load_index(sample_engine.index_dir)
-    assert loaded.vectors.ntotal == len(manifest["chunks"])
+    assert loaded.vectors.ntotal == len(loaded.manifest.chunks) == sum(l["chunk_count"] for l in manifest["letters"])
 
 
 def test_reindex_is_incremental(tmp_path, letters_copy, embedder):

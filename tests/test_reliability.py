@@ -19,7 +19,7 @@ import pytest
 from conftest import CACHE, LETTERS, make_engine, write_letter
 from fake_slack import Failure, event_body, post
 from index.errors import UserError
-from index.store import BM25_DIR, MANIFEST, VECTORS, current_build, load_index
+from index.store import MANIFEST, current_build, load_index
 from test_slack_bot import SECRET, all_text, harness, mention  # noqa: F401  (fixture)
 
 LEDENBOT = str(Path(sys.executable).parent / "ledenbot")
@@ -91,14 +91,21 @@ def test_cli_and_slack_reindex_at_once(harness):  # noqa: F811
     assert "Herindexering klaar: 1 toegevoegd" in done["text"]
 
 
+def truncate(path: Path) -> None:
+    data = path.read_bytes()
+    path.unlink()  # a new file: the previous build may share this one through a hard link
+    path.write_bytes(data[:100])
+
+
 @pytest.mark.parametrize(
     "damage, message",
     [
-        (lambda build: (build / VECTORS).unlink(), "damaged"),
-        (lambda build: (build / VECTORS).write_bytes((build / VECTORS).read_bytes()[:100]), "damaged"),
+        (lambda build: next(build.glob("*.vectors.npy")).unlink(), "damaged"),
+        (lambda build: truncate(next(build.glob("*.vectors.npy"))), "damaged"),
+        (lambda build: truncate(next(build.glob("*.chunks.json"))), "damaged"),
         (lambda build: (build / MANIFEST).write_text((build / MANIFEST).read_text()[:500]), "damaged"),
         (lambda build: (build / MANIFEST).unlink(), "incomplete"),
-        (lambda build: shutil.rmtree(build / BM25_DIR), "damaged"),
+        (lambda build: next(build.glob("*.terms.npz")).unlink(), "damaged"),
         (lambda build: shutil.rmtree(build), "missing build"),
     ],
 )
@@ -118,7 +125,7 @@ def test_a_running_engine_keeps_its_index_when_a_new_build_is_broken(served_inde
     assert serving.ask(BOFV).found
     broken = index / "builds" / "99990101T000000000000Z-1"
     shutil.copytree(current_build(index), broken)
-    (broken / VECTORS).write_bytes(b"not a faiss index")
+    next(broken.glob("*.vectors.npy")).write_bytes(b"not a vector file")
     (index / "CURRENT").write_text(broken.name + "\n")
     answer = serving.ask(BOFV)  # still answers, from the build it had
     assert answer.found and answer.passages[0].letter.id == "seed-update-vng-inzet-kabinetsformatie"
