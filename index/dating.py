@@ -69,7 +69,7 @@ def latest_mentioned_date(body: str) -> dt.date | None:
 
 _WEEKDAY_DATE = re.compile(rf"\b({'|'.join(WEEKDAYS)})\s+(\d{{1,2}})\s+({_MONTH_ALT})\b(?!\.?\s+\d{{4}})", re.IGNORECASE)
 WEEKDAY_YEARS = 15  # how far back a "vrijdag 1 maart" may lie
-AHEAD = dt.timedelta(days=60)  # …and how far ahead of today
+AHEAD = dt.timedelta(days=120)  # …and how far ahead of today (invitations go out months ahead)
 
 
 def weekday_dates(body: str, today: dt.date | None = None) -> dt.date | None:

@@ -100,8 +100,8 @@ def extract_metadata(text: str, header_lines: int = 40) -> TextMetadata:
 _WEEKDAYS = re.compile(r"\b(maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|den haag)\b,?", re.I)
 # A page saved from the web says when it was published: "Gepubliceerd op 12 maart 2024",
 # "Ledenbrief | 12-03-2024". (Not "laatst gewijzigd": a later edit is not the letter's date.)
-_PUBLISHED = re.compile(r"\b(gepubliceerd|publicatiedatum|verzonden|verschenen|geplaatst|op|ledenbrief|nieuwsbericht|"
-                        r"nieuws|bericht|published|posted|on)\b|[|·•–—:]", re.I)
+_PUBLISHED = re.compile(r"\b((?:gepubliceerd|verzonden|verschenen|geplaatst|published|posted)(?:\s+(?:op|on))?|"
+                        r"publicatiedatum|ledenbrief|nieuwsbericht|nieuws|bericht)\b|[|·•–—:]", re.I)
 
 
 def _date_line(lines: list[str]) -> dt.date | None:

@@ -16,10 +16,10 @@ SUCCESSION_WORDS = ("opvolger", "opvolgster", "opgevolgd", "opvolging", "opvolgt
 
 # A person's name as a member writes it: capitalized words, with Dutch name particles between.
 _NAME = r"(?:(?:[A-Z]\.){1,4}\s?)?[A-Z][\w'’-]+(?:\s+(?:(?:van|de|der|den|ter|ten|het)\s+)*[A-Z][\w'’-]+)*"
-_TITLE = r"(?:(?:de heer|mevrouw|dhr\.|mw\.|mr\.|dr\.|(?:oud-)?[a-z]+)\s+)?"
+_TITLE = r"(?:(?i:de heer|mevrouw|dhr\.?|mw\.?|mr\.?|mrs\.?|ms\.?|dr\.?|drs\.?|prof\.?)\s+|(?:oud-)?[a-z]+\s+)*"
 # Where the question names whom the successor follows.
 _PREDECESSOR_ASKED = [re.compile(p) for p in (
-    rf"\b(?:volgt|volgen|volgde)\s+{_TITLE}({_NAME})\s+op\b",  # "wie volgt Jan Smit op?"
+    rf"\b(?:volgt|volgen|volgde)\s+(?:in\s+\d{{4}}\s+)?{_TITLE}({_NAME})(?:\s+in\s+\d{{4}})?\s+op\b",  # "wie volgt Jan Smit op?"
     rf"\b(?:opvolger|opvolgster|opvolging)\s+(?:van|voor)\s+{_TITLE}({_NAME})",  # "de opvolger van Jan Smit"
     rf"\bover\s+van\s+{_TITLE}({_NAME})",  # "wie neemt het voorzitterschap over van Jan Smit?"
     rf"\b({_NAME})\s+(?:opvolgen|opvolgt|op\s+(?:volgen|te\s+volgen))\b",  # "wie gaat Jan Smit opvolgen?"
@@ -46,6 +46,8 @@ def succeeds(text: str, person: str) -> bool:
     """Does the text say who succeeds (or succeeded) this person (by surname)? "X volgt
     Y op", "de opvolger van Y", "Y wordt opgevolgd door X", and "afscheid van Y. X is haar
     opvolger" do; "Y is haar opvolger" and "Y volgt X op" name Y as the successor."""
+    if not person.split():
+        return False
     name = rf"\b{re.escape(person.split()[-1].lower())}\b"  # by surname: "Hoogland", "de heer Hoogland"
     previous = ""
     for sentence in split_sentences(text):

@@ -337,3 +337,14 @@ def test_review_cases_for_succession():
     letter = Candidate(passage=text, title="ALV", letter=text, letter_date=None, date_exact=False,
                        passage_dates=[], letter_dates=[])
     assert first_covering(wanted, [letter]) == 0
+
+
+@pytest.mark.parametrize("question, person", [
+    ("Wie volgde in 2023 Jan Smit op?", "Jan Smit"),
+    ("Who took over from Mr. Smit?", "Smit"),
+    ("Wie is de opvolger van Dhr. Jansen?", "Jansen"),
+])
+def test_whom_a_successor_follows_is_read_past_titles_and_years(question, person):
+    from index.succession import predecessor_asked
+
+    assert predecessor_asked(question) == person

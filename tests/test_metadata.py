@@ -26,6 +26,7 @@ from index.metadata import extract_metadata, find_references
         ("Home > Nieuws\n# Energiearmoede\nGepubliceerd op 12 maart 2024\n", dt.date(2024, 3, 12), None, None, "Energiearmoede"),
         ("# Leges\nLedenbrief | 03-10-2023\n", dt.date(2023, 10, 3), None, None, "Leges"),
         ("# Leges\nLaatst gewijzigd op 3 oktober 2025\n", None, None, None, "Leges"),
+        ("# Congres\nOp dinsdag 14 juni 2024:\n", None, None, None, "Congres"),  # an event, not the letter's date
     ],
 )
 def test_header_spellings(header, date, lbr, kenmerk, title):
