@@ -55,7 +55,12 @@ def asks_newest_letter(question: str) -> bool:
 
 def newest(letters: list[L], k: int) -> list[L]:
     """The k newest letters by their (known or estimated) date; undated ones last."""
-    return sorted(letters, key=lambda e: (e.date is not None, e.date or dt.date.min), reverse=True)[:k]
+    return sorted(letters, key=lambda e: _dated_first(e.date), reverse=True)[:k]
+
+
+def _dated_first(date: dt.date | None) -> tuple[bool, dt.date]:
+    """Sort key, newest first with reverse=True: dated letters by date, then undated ones."""
+    return date is not None, date or dt.date.min
 
 
 @dataclass
@@ -98,7 +103,7 @@ class Recency(Generic[H]):
         def date(h: H) -> dt.date | None:
             return self.date_of(h) or self.undated_as
 
-        ordered = sorted(window, key=lambda h: (date(h) is not None, date(h) or dt.date.min), reverse=True)
+        ordered = sorted(window, key=lambda h: _dated_first(date(h)), reverse=True)
         if self.date_of(hits[0]) is None and hits[0] in window:
             # the best match has no date at all: nothing says it is older, so it stays first
             ordered = [hits[0]] + [h for h in ordered if h is not hits[0]]
