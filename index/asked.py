@@ -165,9 +165,12 @@ def question_periods(question: str, lang: str = "nl") -> list[Period]:
 # "Wie is/werd … voorzitter?", "Who is the chair?": a question about who holds a role. Not a
 # relative "who" ("asylum seekers who arrive") nor the asker's own role ("wie moet ik als
 # wethouder informeren?").
-_WHO_ASKS = re.compile(r"^\W*(?:en\s+)?(?:door\s+|by\s+)?(?:wie|who|whom)\s+(?:is|was|zijn|waren|wordt|werd|worden|werden|blijft|bleef|"
-                       r"volgt|volgde|zit|zat|leidt|leidde|'s|are|were|will|became|becomes|has|had|succeeded|"
-                       r"succeeds|replaced|replaces|took|takes|neemt|nam|leads|led|heads|headed|chairs|chaired)\b", re.IGNORECASE)
+_ASKS_WHO = (r"(?:door\s+|by\s+)?(?:wie|who|whom)\s+(?:is|was|zijn|waren|wordt|werd|worden|werden|blijft|bleef|"
+             r"volgt|volgde|zit|zat|leidt|leidde|'s|are|were|will|became|becomes|has|had|succeeded|"
+             r"succeeds|replaced|replaces|took|takes|neemt|nam|leads|led|heads|headed|chairs|chaired)\b")
+# "Hoe heet de nieuwe minister?", "What is the name of the chair?": asking for a name is asking who
+_ASKS_NAME = r"(?:hoe\s+heet(?:te|en)?|wat\s+(?:is|was)\s+de\s+naam\s+van|what(?:'s|\s+is|\s+was)\s+the\s+name\s+of)\s+(?:de|het|the)\b"
+_WHO_ASKS = re.compile(rf"^\W*(?:en\s+)?(?:{_ASKS_WHO}|{_ASKS_NAME})", re.IGNORECASE)
 _WHICH_ROLE = re.compile(r"\b(welke (?:functie|rol|positie)|what (?:role|position|job))\b", re.IGNORECASE)
 _LAW = re.compile(r"\bWet((?:\s+(?!(?:op|de|het|van|voor|over|en|in|met|aan|bij|om)\b)[a-zà-ÿ][\w-]*){1,4})")
 # (not "eerste": mostly "the first step/talk", rarely an edition)

@@ -97,6 +97,8 @@ _ENTRIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"state secretary|secretary of state|junior minister", ("staatssecretaris",)),
     (r"king'?s commissioner|commissioner of the king", ("Commissaris van de Koning",)),
     (r"successor|succeed(?:ed|s)?|t(?:ook|akes?) over from|replace[ds]?", ("opvolger", "opgevolgd", "opvolging", "opvolgt", "volgt op")),
+    (r"prime minister", ("minister-president", "premier")),
+    (r"ministers?", ("minister",)),
     (r"treasurer", ("penningmeester",)),
 )
 _PATTERNS = tuple((re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE), dutch) for pattern, dutch in _ENTRIES)

@@ -237,6 +237,21 @@ def test_who_holds_a_role_needs_a_name_beside_the_role():
     assert asked("Wat vindt de minister van de jeugdzorg?", "nl").holders == ()  # not a "who" question
 
 
+@pytest.mark.parametrize("question, lang", [
+    ("Hoe heet de Commissaris van de Koning die om meer opvangplekken vroeg?", "nl"),
+    ("Wat is de naam van de nieuwe voorzitter van de commissie?", "nl"),
+    ("What is the name of the new minister?", "en"),
+])
+def test_asking_for_a_name_is_asking_who_holds_the_role(question, lang):
+    from index.covering import names_holder
+
+    [role] = asked(question, lang).holders
+    assert not names_holder(role, "De commissaris van de Koning, de minister en de voorzitter vroegen om meer plekken.")
+    assert names_holder(role, "Commissaris van de Koning Jetta Klijnsma, minister Hugo de Jonge en voorzitter "
+                              "Sharon Dijksma vroegen om meer plekken.")
+    assert asked("Hoe heet de regeling voor de opvang van ontheemden?", "nl").holders == ()
+
+
 def test_a_letter_from_the_asked_year_goes_before_one_that_mentions_it():
     import datetime as dt
 
