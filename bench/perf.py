@@ -5,8 +5,8 @@
     .venv/bin/python bench/perf.py --only incremental   # just the incremental add, N = 1,000
 
 Old vs new encoder (the same built-in weights through sentence-transformers/torch, and
-through onnxruntime, the default): query encode time, dev-set quality per file in
-tests/eval/, full reindex throughput (also of the other ONNX precision), peak memory serving and
+through onnxruntime, the default): query encode time, quality per eval file in
+tests/eval/ (each against its own letters), full reindex throughput (also of the other ONNX precision), peak memory serving and
 `ledenbot ask` cold start.
 Then, on the default encoder: query latency (full `ask` path vs bare `encode_query`), scale
 (query time, FAISS time and index size vs N; exact vs HNSW search up to 200k passages),
@@ -21,6 +21,7 @@ import os
 import shutil
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 import faiss
@@ -67,20 +68,35 @@ def encoder_speed(old: Embedder, new: Embedder, qs: list[str], figures: Figures)
                 percentile(t_old, 50) * 1000, "torch path", goal="≤ 0.4×")
 
 
-def quality(old: Engine, new: Engine, figures: Figures) -> dict:
-    """hit@3 and MRR@10 of both encoders on every dev-set file (including held-out ones)."""
-    rows = {}
+def eval_letters(question_file: Path) -> Path:
+    """The letters an eval file asks about (tests/eval/README.md)."""
+    for prefix in ("undated", "fresh", "third"):
+        if question_file.name.startswith(f"{prefix}-"):
+            return REPO / "tests" / "eval" / f"letters-{prefix}"
+    return REPO / "letters"
+
+
+def quality(old: Engine, new: Engine, tmp: Path, figures: Figures) -> dict:
+    """hit@3, MRR@10 and refusals of both encoders on every eval file (including the held-out
+    ones), each against the letters it asks about."""
+    rows, pairs = {}, {REPO / "letters": (old, new)}
     for path in sorted((REPO / "tests" / "eval").glob("*.jsonl")):
-        if path.name.startswith(("fresh-", "third-")):  # ask about letters-fresh/-third, not the letters/ index used here
-            continue
+        letters = eval_letters(path)
+        if letters not in pairs:
+            pairs[letters] = tuple(engine_for(letters, tmp / f"quality-{letters.name}-{i}", e.embedder) for i, e in enumerate((old, new)))
+            for engine in pairs[letters]:
+                engine.reindex()
         qs = read_questions(path)
-        before = evaluate(qs, lambda q: old.ask(q, k=10)).overall
-        after = evaluate(qs, lambda q: new.ask(q, k=10)).overall
+        before, after = (evaluate(qs, partial(e.ask, k=10)).overall for e in pairs[letters])
         rows[path.name] = {"old": before.model_dump(), "new": after.model_dump()}
         for metric in ("hit3", "mrr10"):
             delta = getattr(after, metric) - getattr(before, metric)
             figures.add(f"{path.name}: {metric} new − old ({getattr(before, metric):.3f} → {getattr(after, metric):.3f})",
                         delta, "", goal="≥ −0.01")
+        figures.add(f"{path.name}: refused near-misses / wrongly refused, new − old ({before.refused}/{before.unanswerable}, "
+                    f"{before.false_refusals}/{before.answerable} → {after.refused}/{after.unanswerable}, "
+                    f"{after.false_refusals}/{after.answerable})", (after.refused - before.refused)
+                    - (after.false_refusals - before.false_refusals), "", goal="≥ 0")
     return rows
 
 
@@ -264,7 +280,7 @@ def main() -> int:
         old_engine.reindex()
         qs = questions()
         encoder_speed(old, engine.embedder, qs, figures)
-        dev = quality(old_engine, engine, figures)
+        dev = quality(old_engine, engine, tmp, figures)
         floor_ms = query_latency(engine, qs, figures)
         built = scale(engine, ns, tmp, qs, floor_ms, figures)
         largest = built[max(built)]

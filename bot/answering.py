@@ -11,7 +11,7 @@ from bot.metrics import ANSWER_SECONDS, QUESTIONS
 from bot.state import State
 from bot.texts import language, t
 from index.api import Engine
-from index.errors import EmptyQuestion, NoIndex, QuestionTooLong, UserError
+from index.errors import EmptyQuestion, ModelMismatch, NoIndex, QuestionTooLong, UserError
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +44,8 @@ class Answerer:
             return Reply(*notice(t(lang, "empty_question")), answered=False)
         except NoIndex:
             return Reply(*notice(t(lang, "no_index")), answered=False)
+        except ModelMismatch:  # rebuilt in the background since the bot started (bot/server.py)
+            return Reply(*notice(t(lang, "rebuilding")), answered=False)
         except UserError as exc:
             log.error("Cannot answer: %s", exc)
             return Reply(*notice(t(lang, "failed")), answered=False)

@@ -16,7 +16,8 @@ from bot.metrics import exposition, watch_index
 from bot.redact import install_redaction
 from bot.settings import BotSettings
 from index.api import Engine
-from index.errors import UserError
+from index.errors import ModelMismatch, UserError
+from index.models import ReindexReport
 
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 1024 * 1024  # Slack payloads are a few KB
@@ -116,10 +117,23 @@ def start_bot(settings: BotSettings, socket_mode: bool = False) -> Bot:
                         "SLACK_API_URL and the network, then start again.") from None
     try:
         engine.searcher()  # load the model and index before the first question
+    except ModelMismatch as exc:
+        # After an upgrade that changed the default encoder: rebuild rather than stay mute
+        # until someone reindexes by hand.
+        log.warning("%s Reindexing in the background now.", exc)
+        bot.reindexer.start(_log_rebuild)
     except UserError as exc:
         log.warning("Starting without an index: %s", exc)
     bot.announcer.sync()
     return bot
+
+
+def _log_rebuild(report: ReindexReport | None, error: str | None) -> None:
+    if report is not None:
+        log.warning("Index rebuilt with this model: %d letters, %d passages embedded.", report.letters,
+                    report.chunks_embedded)
+    else:
+        log.error("Rebuilding the index with this model failed: %s Run `ledenbot reindex`.", error)
 
 
 def serve(port: int | None = None, socket_mode: bool = False, announce_backfill: bool = False) -> int:

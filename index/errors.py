@@ -20,3 +20,7 @@ class QuestionTooLong(UserError):
 
 class NoIndex(UserError):
     """No index has been built yet."""
+
+
+class ModelMismatch(UserError):
+    """The index was built by another model or encoder: a reindex embeds every passage again."""

@@ -17,7 +17,7 @@ from index.chunking import index_text
 from index.covering import Candidate, first_covering, names_holder, uncovered
 from index.dating import typical_date
 from index.embedding import Embedder
-from index.errors import EmptyQuestion, QuestionTooLong, UserError
+from index.errors import EmptyQuestion, ModelMismatch, QuestionTooLong
 from index.events import EventHit, find_next_event, is_next_question
 from index.glossary import with_dutch_words
 from index.highlight import best_sentence
@@ -67,7 +67,7 @@ class Searcher:
                  clock: Callable[[], dt.date] = dt.date.today):
         built_with = index.manifest.model
         if built_with.fingerprint != embedder.info.fingerprint:
-            raise UserError(
+            raise ModelMismatch(
                 f"The index was built with the model {built_with.id!r} but this process uses "
                 f"{embedder.info.id!r}: run `ledenbot reindex` to rebuild it with this model."
             )

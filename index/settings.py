@@ -25,7 +25,7 @@ class EngineSettings(BaseSettings):
     encoder: str | None = Field(
         None,
         validation_alias=AliasChoices("LEDENBOT_ENCODER", "encoder"),
-        description="how the built-in model runs: onnx-fp32 (default), onnx-int8 or torch",
+        description="how the built-in model runs: onnx-int8 (default), onnx-fp32 or torch",
     )
     letters_dir: Path = Field(Path("letters"), validation_alias=AliasChoices("LETTERS_DIR", "letters_dir"))
     index_dir: Path = Field(Path(".ledenbot/index"), validation_alias=AliasChoices("INDEX_DIR", "index_dir"))

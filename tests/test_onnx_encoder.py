@@ -1,5 +1,5 @@
-"""The ONNX encoder of the built-in model: fp32 gives the same vectors as the torch path, int8
-(a setting) stays close to fp32, each has its own identity, and no torch, transformers or
+"""The ONNX encoder of the built-in model: fp32 (a setting) gives the same vectors as the torch
+path, int8 (the default) stays close to fp32, each has its own identity, and no torch, transformers or
 sentence-transformers at run time."""
 
 from __future__ import annotations
@@ -58,8 +58,8 @@ def test_the_export_is_cached_beside_the_converted_model():
     assert not list(CACHE.glob(".export-*")), "a finished export leaves no temporary folder"
 
 
-def test_fp32_the_default_gives_the_torch_vectors(embedder, fp32, torch_embedder):
-    assert embedder.info.fingerprint == fp32.info.fingerprint and fp32.info.fingerprint.endswith("+onnx-fp32")
+def test_int8_is_the_default_and_fp32_gives_the_torch_vectors(embedder, fp32, int8, torch_embedder):
+    assert embedder.info.fingerprint == int8.info.fingerprint and fp32.info.fingerprint.endswith("+onnx-fp32")
     onnx_docs, torch_docs = fp32.encode_documents(TEXTS), torch_embedder.encode_documents(TEXTS)
     onnx_q, torch_q = fp32.encode_queries(TEXTS[:2]), torch_embedder.encode_queries(TEXTS[:2])
     assert np.all(np.sum(onnx_docs * torch_docs, axis=1) > 0.9999)

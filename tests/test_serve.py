@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -26,27 +27,46 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def start_serve(tmp_path: Path, index: Path, fake: FakeSlack, **extra: str) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = {**os.environ, "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake.url,
+           "INDEX_DIR": str(index), "LEDENBOT_STATE_DIR": str(tmp_path / "state"), "LEDENBOT_CACHE_DIR": str(CACHE),
+           "LEDENBOT_ANNOUNCE_CHANNEL": "CANNOUNCE", "PORT": str(port), **extra}
+    process = subprocess.Popen([LEDENBOT, "serve"], env=env, cwd=tmp_path, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    return process, f"http://127.0.0.1:{port}"
+
+
+def wait_for_health(process: subprocess.Popen, base: str, seconds: float = 120) -> dict | None:
+    """/healthz once it reports an index ("ok"); None if it never did."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
+                return json.loads(response.read())
+        except urllib.error.HTTPError as exc:  # 503: up, but no index (yet)
+            exc.close()
+        except OSError:
+            pass
+        assert process.poll() is None, process.stdout.read()
+        time.sleep(0.5)
+    return None
+
+
+def stop(process: subprocess.Popen, fake: FakeSlack) -> str:
+    process.send_signal(signal.SIGTERM)
+    output = process.communicate(timeout=30)[0]
+    fake.close()
+    return output
+
+
 def test_serve_answers_over_http_and_logs_no_secrets(tmp_path, sample_engine):
     index = tmp_path / "index"
     shutil.copytree(sample_engine.index_dir, index)
     fake = FakeSlack()
-    port = free_port()
-    env = {**os.environ, "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake.url,
-           "INDEX_DIR": str(index), "LEDENBOT_STATE_DIR": str(tmp_path / "state"), "LEDENBOT_CACHE_DIR": str(CACHE),
-           "LEDENBOT_ANNOUNCE_CHANNEL": "CANNOUNCE", "PORT": str(port)}
-    process = subprocess.Popen([LEDENBOT, "serve"], env=env, cwd=tmp_path, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
+    process, base = start_serve(tmp_path, index, fake)
     try:
-        base = f"http://127.0.0.1:{port}"
-        health = None
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and health is None:
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
-                    health = json.loads(response.read())
-            except OSError:
-                assert process.poll() is None, process.stdout.read()
-                time.sleep(0.5)
+        health = wait_for_health(process, base)
         assert health and health["status"] == "ok" and health["letters"] == 15
 
         status, _, seconds = post(base + "/slack/events", event_body(mention("Wanneer is het volgende BOFv?"), "EvServe"),
@@ -56,11 +76,32 @@ def test_serve_answers_over_http_and_logs_no_secrets(tmp_path, sample_engine):
         assert "BOFv" in answer["blocks"][0]["text"]["text"]
         assert fake.calls[0].headers.get("Authorization") == f"Bearer {TOKEN}"  # it does use the token...
     finally:
-        process.send_signal(signal.SIGTERM)
-        output = process.communicate(timeout=30)[0]
-        fake.close()
+        output = stop(process, fake)
     assert "listening on" in output
     assert TOKEN not in output and SECRET not in output  # ...and never logs it
+
+
+def test_an_index_built_by_another_encoder_is_rebuilt_at_start(tmp_path, sample_engine):
+    """After an upgrade that changes the default encoder the bot rebuilds its index by itself
+    instead of answering nothing until someone reindexes."""
+    index = tmp_path / "index"
+    shutil.copytree(sample_engine.index_dir, index)
+    fake = FakeSlack()
+    process, base = start_serve(tmp_path, index, fake, LEDENBOT_ENCODER="onnx-fp32",
+                                LETTERS_DIR=str(sample_engine.settings.letters_dir.resolve()))
+    try:
+        health = wait_for_health(process, base, seconds=300)
+        assert health and health["status"] == "ok" and health["letters"] == 15
+        status, _, _ = post(base + "/slack/events", event_body(mention("Wanneer is het volgende BOFv?"), "EvRebuilt"),
+                            "application/json", SECRET)
+        assert status == 200
+        answer = fake.wait_for("chat.postMessage")[0]
+        assert "BOFv" in answer["blocks"][0]["text"]["text"]
+    finally:
+        output = stop(process, fake)
+    assert "Reindexing in the background now" in output and "Index rebuilt with this model" in output
+    assert not [c for c in fake.calls if c.method == "chat.postMessage" and c.params.get("channel") == "CANNOUNCE"], \
+        "the same letters are not announced again"
 
 
 def test_serve_without_settings_names_them(tmp_path):
