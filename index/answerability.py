@@ -50,16 +50,27 @@ class Coverage:
         self.stems = set(tokenize(text))
         self._cased = _WORD.findall(text)
         self._per_sentence: list[Coverage] | None = None
+        # Splitting a compound every way tries the same parts again and again, and each
+        # Coverage is kept (coverage_of) for the next question: remember the answers.
+        self._has_memo: dict[str, bool] = {}
+        self._compound_memo: dict[tuple[str, int], bool] = {}
 
     def _has(self, part: str) -> bool:
         """The word, its stem, or (4+ letters) a word that starts or ends with it: the text's
         own compounds ("wetgevingsoverleg" has "overleg")."""
+        found = self._has_memo.get(part)
+        if found is None:
+            found = self._has_memo[part] = self._has_uncached(part)
+        return found
+
+    def _has_uncached(self, part: str) -> bool:
         if len(part) < 3:
             return False
-        stems = tokenize(part)
+        stems = _stems(part)
         if part in self.words or (len(stems) == 1 and stems[0] in self.stems):
             return True
-        return len(part) >= 4 and any(w.startswith(part) or w.endswith(part) for w in self.words)
+        # (a word that starts or ends with it has it inside the text: one substring search rules most out)
+        return len(part) >= 4 and part in self.lower and any(w.startswith(part) or w.endswith(part) for w in self.words)
 
     def _inflected(self, word: str) -> bool:
         """"Oekraïners" and "Oekraïne": one is the other plus an ending. Whole words only,
@@ -156,6 +167,12 @@ class Coverage:
         'aanmeld-hub'); 'septembercirculaire' is not covered by 'september'."""
         if depth == 0:
             return False
+        found = self._compound_memo.get((word, depth))
+        if found is None:
+            found = self._compound_memo[(word, depth)] = self._compound_uncached(word, depth)
+        return found
+
+    def _compound_uncached(self, word: str, depth: int) -> bool:
         for i in range(3, len(word) - 2):
             head, rest = word[:i], word[i:]
             for link in ("",) + _LINKS:
@@ -192,6 +209,12 @@ def _shares_modifier(a: str, b: str) -> bool:
     # the shared part as a word: "gemeentef…" of gemeentefonds/gemeentefinanciën is "gemeente"
     word = next((a[:k] for k in range(n, 3, -1) if _zipf(a[:k], "nl") > 0), a[:n])
     return _zipf(word, "nl") < TOPIC_PREFIX_ZIPF
+
+
+@lru_cache(maxsize=8192)
+def _stems(word: str) -> tuple[str, ...]:
+    """Compound parts are tried against every text of every question: stem each once."""
+    return tuple(tokenize(word))
 
 
 @lru_cache(maxsize=2048)

@@ -316,6 +316,7 @@ def topic_terms(question: str, lang: str) -> tuple[Term, ...]:
     return tuple(terms)
 
 
+@lru_cache(maxsize=256)  # search, recency and highlighting each need it for the same question
 def asked(question: str, lang: str) -> Asked:
     periods = question_periods(question, lang)
     inside = lambda t: any(p.start <= t.start < p.end for p in periods)  # noqa: E731
