@@ -108,8 +108,8 @@ def _head(question: str, start: int, lang: str) -> str | None:
     skipped = False
     for i, (_, word) in enumerate(words):
         low = word.lower()
-        if len(word) < 3 or low in STOPWORDS or low in MONTHS or not set(tokenize(low)) - _NEUTRAL:
-            continue
+        if len(word) < 3 or low in STOPWORDS or low in MONTHS or low in _WHEN or not set(tokenize(low)) - _NEUTRAL:
+            continue  # ("medio 2025" is a time, not the edition of a "medio")
         if _ACRONYM.match(word) or (_zipf(low, "nl") < HEAD_ZIPF and (lang != "en" or _zipf(low, "en") < 3.0)):
             return word  # in English only a Dutch word or an acronym can be checked against the letters
         # one everyday word may end a capitalized name right before it ("de Cao Aan de slag 2023");

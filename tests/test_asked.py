@@ -19,6 +19,8 @@ from index.asked import Term, asked, question_periods
     ("What happened at the ALV of 26 June 2024?", "26 June 2024", "ALV"),
     ("Tot wanneer loopt de stemming over de Cao Aan de slag 2023?", "2023", "Cao"),
     ("Wat is de stand van de gemeentefinanciën richting 2026?", "2026", None),
+    ("Wat verandert er medio 2025 voor de Wmo?", "2025", None),
+    ("Welke regels gelden er halverwege 2025?", "2025", None),
 ])
 def test_periods_in_questions(question, text, head):
     [period] = question_periods(question)
