@@ -132,6 +132,8 @@ def _log_rebuild(report: ReindexReport | None, error: str | None) -> None:
     if report is not None:
         log.warning("Index rebuilt with this model: %d letters, %d passages embedded.", report.letters,
                     report.chunks_embedded)
+    elif error == "busy":  # another replica (or a shell) is rebuilding: its build is picked up when published
+        log.warning("Another process is reindexing; this bot serves its build once it is published.")
     else:
         log.error("Rebuilding the index with this model failed: %s Run `ledenbot reindex`.", error)
 
