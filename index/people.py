@@ -3,7 +3,7 @@ name, or it does not say who ("u spreekt met een nieuwe minister"); and a name a
 gives after a title ("wethouder De Jonge") is something the letter must have.
 
 The one place where a name and a title are spelled out: succession.py and asked.py build
-their patterns from NAME, TITLE and PARTICLE here."""
+their patterns from NAME, TITLE, PARTICLE and WORD here."""
 
 from __future__ import annotations
 
@@ -21,8 +21,9 @@ WORD = r"[A-Z][\w'’-]+"  # one capitalized word of a name ("Hoogland", "D'Hond
 # ("Jan van der Laan", "J.P. de Vries")
 NAME = rf"(?:{INITIALS}(?:{PARTICLE}\s+)*)?{WORD}(?:\s+(?:{PARTICLE}\s+)*{WORD})*"
 # Forms of address and roles that stand before a name, Dutch and English ("mevrouw Dijkema",
-# "oud-minister Ollongren", "mayor Halsema"); either case: "De heer" opens a sentence.
-HONORIFIC = r"(?i:mevrouw|mw\.?|de heer|dhr\.?|mr\.?|mrs\.?|ms\.?|dr\.?|drs\.?|prof\.?|ir\.?)"
+# "oud-minister Ollongren", "mayor Halsema"). A capital only at the start ("De heer" opens a
+# sentence): "MS Teams" is no Ms. Teams.
+HONORIFIC = r"(?:[Mm]evrouw|[Mm]w\.?|[Dd]e heer|[Dd]hr\.?|[Mm]rs?\.?|[Mm]s\.?|[Dd]rs?\.?|[Pp]rof\.?|[Ii]r\.?)"
 ROLE = (r"(?i:(?:oud-|ex-)?(?:minister|staatssecretaris|burgemeester|wethouder|voorzitter|directeur|commissaris|"
         r"informateur|formateur|gedeputeerde|mayor|alderman|alderwoman|chair(?:man|woman)?|director))")
 TITLE = rf"(?:{HONORIFIC}|{ROLE})"

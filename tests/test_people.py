@@ -29,6 +29,7 @@ def test_the_surname_after_a_title_keeps_its_tussenvoegsel_and_stops_at_a_place(
     "Wat zei de voorzitter Raad van State?",  # an institution
     "Wat zei de voorzitter VNG over de cao?",  # an acronym names no one
     "Wat doet de wethouder van Utrecht?",
+    "Kan de voorzitter via MS Teams meedoen?",
 ])
 def test_no_person_after_the_title(question):
     assert titled_names(question) == []
@@ -68,6 +69,7 @@ def test_the_predecessor_s_name_with_initials_tussenvoegsels_and_titles(question
     ("Dr. van den Berg gaf een toelichting.", True),
     ("J. van der Laan is benoemd.", True),
     ("De Tweede Kamer nam de motie aan.", False),
+    ("De bijeenkomst is via MS Teams.", False),
     ("Het ministerie van Volksgezondheid reageerde.", False),
 ])
 def test_names_of_people_in_letters(text, person):
