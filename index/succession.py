@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from index.people import NAME, TITLE
+from index.people import NAME, TITLE, titled_names
 from index.sentences import split_sentences
 
 # "volgt … op" in one clause, an opvolg- word, or taking over from someone
@@ -35,7 +35,9 @@ def predecessor_asked(question: str) -> str:
     for pattern in _PREDECESSOR_ASKED:
         m = pattern.search(question)
         if m:
-            return m.group(1)
+            # after a title, "van <Place>" is no part of the name ("burgemeester Halsema van Amsterdam")
+            ends = [end for _, start, end in titled_names(question) if m.start(1) <= start < m.end(1)]
+            return question[m.start(1):min(ends)] if ends else m.group(1)
     return ""
 
 

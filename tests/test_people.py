@@ -59,6 +59,8 @@ def test_a_person_with_a_place_is_not_a_named_body():
     ("Wie is de opvolger van mevrouw J.P. de Vries?", "J.P. de Vries"),
     ("Wie is de opvolger van de voorzitter Pieter Hoogland?", "Pieter Hoogland"),
     ("Who replaced Mrs. Smit?", "Smit"),
+    ("Wie volgt burgemeester Halsema van Amsterdam op?", "Halsema"),
+    ("Wie wordt de opvolger van wethouder Van der Laan van Utrecht?", "Van der Laan"),
 ])
 def test_the_predecessor_s_name_with_initials_tussenvoegsels_and_titles(question, person):
     assert predecessor_asked(question) == person
