@@ -13,7 +13,7 @@ from functools import lru_cache
 from index.dates import _MONTH_ALT, DAY_MONTH, MONTHS, _safe_date
 from index.glossary import english_phrases
 from index.lexical import STOPWORDS, tokenize
-from index.people import titled_names
+from index.people import PARTICLE, WORD, titled_names
 from index.zipf import zipf as _zipf
 from index.succession import SUCCESSION, SUCCESSION_WORDS, predecessor_asked
 
@@ -182,10 +182,11 @@ _VERSION = re.compile(r"\b([\w-]+)\s+(\d{1,2}\.\d)\b(?!\s*(?:euro|procent|%|milj
 def asks_about_person(question: str) -> bool:
     """Who holds, held or gets a role ("wie is de voorzitter?", "welke functie kreeg X?")."""
     return bool(_WHO_ASKS.search(question) or _WHICH_ROLE.search(question))
-_NAME_RUN = re.compile(r"\b[A-Z][\w-]+(?:\s+(?:(?:voor|van|de|het|en|der)\s+)*[A-Z][\w-]+){2,}")
-# Separable and inflected forms of succeeding someone: "wie volgt X op als voorzitter?"
 
 
+# A named scheme or body: three or more capitalized words ("Reductie Energiegebruik Woningen"),
+# also joined by "voor" and "en", which join no person's name ("College voor Arbeidszaken")
+_NAME_RUN = re.compile(rf"\b{WORD}(?:\s+(?:(?:{PARTICLE}|voor|en)\s+)*{WORD}){{2,}}")
 _PARTICIPLE = re.compile(r"^[a-z]{0,5}ge[a-z]{2,}[dt]$")
 _NOT_A_NAME = frozenset("precies concreet eigenlijk straks inmiddels echt wel nog ook al nu dan precies "
                         "worden wordt werd werden zijn is was kan kunnen moet moeten gaat gaan komt komen geldt "
@@ -220,8 +221,11 @@ def named_phrases(question: str) -> list[Term]:
         while len(name) > 2 and _ends_name(name[-1]):
             name.pop()
         add(m.start(), m.start() + len(" ".join(name)))
+    people = titled_names(question)
     for m in _NAME_RUN.finditer(question):
-        if m.start() > 0:  # the question's first word is capitalized anyway
+        # the question's first word is capitalized anyway; a person after a title is checked
+        # by surname ("burgemeester Van Zanen van Den Haag" names no body)
+        if m.start() > 0 and not any(m.start() < end and start < m.end() for _, start, end in people):
             add(m.start(), m.end())
     for m in _ORDINAL.finditer(question):
         if _zipf(m.group(2).lower(), "nl") < RARE_ZIPF or _ACRONYM.match(m.group(2)):
@@ -250,9 +254,12 @@ def distinctive_terms(question: str, lang: str) -> list[Term]:
     else:
         phrases = named_phrases(question)
     terms = list(phrases)
-    # a surname after a title or role ("wethouder De Jonge"), however everyday the word
-    terms += [Term(name, start, end, name=True) for name, start, end in titled_names(question)
-              if not any(t.start <= start < t.end for t in terms)]
+    # a surname after a title or role ("wethouder De Jonge"), however everyday the word; its
+    # last word only: the tussenvoegsel is lower-case after a first name ("Hugo de Jonge")
+    for name, _, end in titled_names(question):
+        start = end - len(name.split()[-1])
+        if not any(t.start <= start < t.end for t in terms):
+            terms.append(Term(question[start:end], start, end, name=True))
     # the words inside "volgt … op" (the name) still count on their own
     phrases = [p for p in phrases if p.dutch != SUCCESSION_WORDS] + [t for t in terms if t.name]
     for m in _WORD.finditer(question):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from index.people import NAME, TITLE, titled_names
 from index.sentences import split_sentences
 
 # "volgt … op" in one clause, an opvolg- word, or taking over from someone
@@ -14,19 +15,18 @@ SUCCESSION = re.compile(r"\b(?:volgt|volgen|volgde|volgden)\b(?:[^.?!;]|(?<=\b[A
                         r"\b(?:neemt|nam|nemen|namen)\b[^.?!;]*\bover\s+van\b|\bovergenomen\s+van\b", re.IGNORECASE)
 SUCCESSION_WORDS = ("opvolger", "opvolgster", "opgevolgd", "opvolging", "opvolgt", "opvolgen")
 
-# A person's name as a member writes it: capitalized words, with Dutch name particles between.
-_NAME = r"(?:(?:[A-Z]\.){1,4}\s?)?[A-Z][\w'’-]+(?:\s+(?:(?:van|de|der|den|ter|ten|het)\s+)*[A-Z][\w'’-]+)*"
-_TITLE = r"(?:(?i:de heer|mevrouw|dhr\.?|mw\.?|mr\.?|mrs\.?|ms\.?|dr\.?|drs\.?|prof\.?)\s+|(?:oud-)?[a-z]+\s+)*"
+# Before the name: a title, or any lower-case words ("de opvolger van de voorzitter Jan Smit")
+_BEFORE_NAME = rf"(?:{TITLE}\s+|(?:oud-)?[a-z]+\s+)*"
 # Where the question names whom the successor follows.
 _PREDECESSOR_ASKED = [re.compile(p) for p in (
-    rf"\b(?:volgt|volgen|volgde)\s+(?:in\s+\d{{4}}\s+)?{_TITLE}({_NAME})(?:\s+in\s+\d{{4}})?\s+op\b",  # "wie volgt Jan Smit op?"
-    rf"\b(?:opvolger|opvolgster|opvolging)\s+(?:van|voor)\s+{_TITLE}({_NAME})",  # "de opvolger van Jan Smit"
-    rf"\bover\s+van\s+{_TITLE}({_NAME})",  # "wie neemt het voorzitterschap over van Jan Smit?"
-    rf"\b({_NAME})\s+(?:opvolgen|opvolgt|op\s+(?:volgen|te\s+volgen))\b",  # "wie gaat Jan Smit opvolgen?"
-    rf"\b({_NAME})(?:\s+\w+){{0,2}}\s+opgevolgd\b",  # "door wie wordt Jan Smit opgevolgd?"
-    rf"\b(?:succeed|succeeds|succeeded|replace|replaces|replaced|t(?:ook|akes?)\s+over\s+from)\s+{_TITLE}({_NAME})",
-    rf"\b({_NAME})['’]s?\s+successor\b",
-    rf"\bsuccessor\s+(?:of|to)\s+{_TITLE}({_NAME})",
+    rf"\b(?:volgt|volgen|volgde)\s+(?:in\s+\d{{4}}\s+)?{_BEFORE_NAME}({NAME})(?:\s+in\s+\d{{4}})?\s+op\b",  # "wie volgt Jan Smit op?"
+    rf"\b(?:opvolger|opvolgster|opvolging)\s+(?:van|voor)\s+{_BEFORE_NAME}({NAME})",  # "de opvolger van Jan Smit"
+    rf"\bover\s+van\s+{_BEFORE_NAME}({NAME})",  # "wie neemt het voorzitterschap over van Jan Smit?"
+    rf"\b({NAME})\s+(?:opvolgen|opvolgt|op\s+(?:volgen|te\s+volgen))\b",  # "wie gaat Jan Smit opvolgen?"
+    rf"\b({NAME})(?:\s+\w+){{0,2}}\s+opgevolgd\b",  # "door wie wordt Jan Smit opgevolgd?"
+    rf"\b(?:succeed|succeeds|succeeded|replace|replaces|replaced|t(?:ook|akes?)\s+over\s+from)\s+{_BEFORE_NAME}({NAME})",
+    rf"\b({NAME})['’]s?\s+successor\b",
+    rf"\bsuccessor\s+(?:of|to)\s+{_BEFORE_NAME}({NAME})",
 )]
 
 
@@ -35,7 +35,9 @@ def predecessor_asked(question: str) -> str:
     for pattern in _PREDECESSOR_ASKED:
         m = pattern.search(question)
         if m:
-            return m.group(1)
+            # after a title, "van <Place>" is no part of the name ("burgemeester Halsema van Amsterdam")
+            ends = [end for _, start, end in titled_names(question) if m.start(1) <= start < m.end(1)]
+            return question[m.start(1):min(ends)] if ends else m.group(1)
     return ""
 
 

@@ -170,6 +170,25 @@ def test_which_questions_ask_for_the_newest(question, latest):
     assert asks_latest(question) is latest
 
 
+@pytest.mark.parametrize("question, newest_letter", [
+    ("Wat is de nieuwste ledenbrief?", True),
+    ("Welke brief is als laatste gepubliceerd?", True),
+    ("What is the latest letter the VNG has sent?", True),  # "has": an English stop word
+    ("Which letter did the VNG send most recently?", True),
+    ("Wat is de nieuwste ledenbrief van 2024?", False),  # a period
+    ("Wat is de nieuwste brief over jeugdzorg?", False),  # a topic
+    # everyday words name a topic too, though topic_terms leaves them out
+    ("Wie is nu voorzitter van de commissie Werk en Inkomen?", False),
+    ("What is the latest on the reception of Ukrainian refugees?", False),
+    ("Wat moeten gemeenten nu doen?", False),
+    ("Wat staat er in de brief over jeugdhulp?", False),  # no "latest" question
+])
+def test_which_questions_ask_for_the_newest_letters_themselves(question, newest_letter):
+    from index.recency import asks_newest_letter
+
+    assert asks_newest_letter(question) is newest_letter
+
+
 def test_a_weekday_names_the_year_but_not_one_in_the_future():
     from index.dating import weekday_dates
 
