@@ -6,8 +6,10 @@ import hashlib
 import logging
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from index.boilerplate import without_web_cruft
 from index.dates import parse_date_value
@@ -22,16 +24,16 @@ log = logging.getLogger(__name__)
 FRONT_MATTER_FIELDS = {"title", "date", "lbr", "kenmerk", "url"}
 
 
-@dataclass
-class Known:
-    """What the previous build knows of a file: enough to skip parsing it when unchanged."""
+class Known(Protocol):
+    """What the previous build knows of a file: enough to skip parsing it when unchanged
+    (the build's LetterEntry, index/store.py)."""
 
     id: str
     content_hash: str
     body_hash: str
     lbr: str | None
-    warnings: list[str]
-    stamp: str = ""  # the store's stamp when it was read; "" = always read and hash again
+    warnings: Sequence[str]
+    stamp: str  # the store's stamp when it was read; "" = always read and hash again
 
 
 @dataclass
@@ -101,7 +103,7 @@ def load_letters(letters: Path | LetterStore, max_bytes: int = 5 * 1024 * 1024,
         used_ids.add(letter_id)
         if lbr:
             if lbr in by_lbr:
-                notes = notes + [f"{lbr} is also claimed by {by_lbr[lbr]}"]
+                notes = [*notes, f"{lbr} is also claimed by {by_lbr[lbr]}"]
             else:
                 by_lbr[lbr] = name
         result.warnings.extend(FileProblem(file=name, reason=n) for n in notes)

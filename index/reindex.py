@@ -92,12 +92,11 @@ def reindex(
 
 
 def _known_files(previous: LoadedIndex | None) -> dict[str, Known]:
-    """Files the previous build parsed with this chunker: unchanged ones need no parsing."""
+    """Files the previous build parsed with this chunker: unchanged ones need no parsing.
+    A LetterEntry has every field of `Known`: the entries themselves serve (no copies)."""
     if previous is None or previous.manifest.chunker != CHUNKER_VERSION:
         return {}
-    return {e.source: Known(id=e.id, content_hash=e.content_hash, body_hash=e.body_hash, lbr=e.lbr,
-                            warnings=list(e.warnings), stamp=e.stamp)
-            for e in previous.manifest.letters if e.body_hash}
+    return {e.source: e for e in previous.manifest.letters if e.body_hash}
 
 
 def _reindex_locked(letters_dir, index_dir, embedder, progress, max_letter_bytes, ann_threshold,
@@ -122,15 +121,16 @@ def _reindex_locked(letters_dir, index_dir, embedder, progress, max_letter_bytes
     chunks: list[StoredChunk] = []
     new_chunks: list[StoredChunk] = []  # of added and changed letters: the new segment
     new_texts: list[str] = []
+    old_chunks, stamps, carried = previous.manifest.chunks if previous else [], loaded.stamps, 0
     for letter_id in loaded.order:
         old = old_letters.get(letter_id)
         letter = parsed.get(letter_id)
         if letter is None:  # unchanged file: its passages, dates and vectors stay where they are
-            report.unchanged += 1
-            chunks.extend(previous.manifest.chunks[old.chunk_start : old.chunk_start + old.chunk_count])
-            stamp = loaded.stamps[letter_id]
-            entries.append(old if (old.chunk_start, old.stamp) == (len(chunks) - old.chunk_count, stamp)
-                           else old.model_copy(update={"chunk_start": len(chunks) - old.chunk_count, "stamp": stamp}))
+            carried += 1
+            start, stamp = len(chunks), stamps[letter_id]
+            chunks.extend(old_chunks[old.chunk_start : old.chunk_start + old.chunk_count])
+            entries.append(old if old.chunk_start == start and old.stamp == stamp
+                           else old.model_copy(update={"chunk_start": start, "stamp": stamp}))
             continue
         if old is None:
             report.added += 1
@@ -163,6 +163,7 @@ def _reindex_locked(letters_dir, index_dir, embedder, progress, max_letter_bytes
             new_texts.append(text)
             new_chunks.append(stored)
             chunks.append(stored)
+    report.unchanged += carried
     entries = calibrate(entries)  # number-dated letters placed between the dated ones
     current_ids = {e.id for e in entries}
     for old_id, old in old_letters.items():
@@ -203,13 +204,15 @@ def _all_vectors(entries: list[LetterEntry], old_letters: dict[str, LetterEntry]
     """Every passage's vector in the new build's order: unchanged letters' from the previous
     build's FAISS index, the others from the new segment."""
     old_vectors = previous.stored_vectors() if previous is not None and previous.vectors.ntotal else None
-    pieces = []
+    runs: list[list] = []  # [source, start, end]: letters whose vectors lie one after the other
     for e in entries:
-        if e.segment == fresh.name:
-            pieces.append(fresh.vectors[e.segment_start : e.segment_start + e.chunk_count])
+        source, start = ((fresh.vectors, e.segment_start) if e.segment == fresh.name
+                         else (old_vectors, old_letters[e.id].chunk_start))
+        if runs and runs[-1][0] is source and runs[-1][2] == start:
+            runs[-1][2] = start + e.chunk_count
         else:
-            start = old_letters[e.id].chunk_start
-            pieces.append(old_vectors[start : start + e.chunk_count])
+            runs.append([source, start, start + e.chunk_count])
+    pieces = [source[start:end] for source, start, end in runs]
     return np.concatenate(pieces) if pieces else np.zeros((0, dim), dtype=np.float32)
 
 

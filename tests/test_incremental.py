@@ -137,6 +137,7 @@ def test_an_incremental_reindex_answers_as_a_full_rebuild(tmp_path, letters_copy
     engine.reindex()
     time.sleep(2.1)
     engine.reindex()  # stamps recorded: the next reindex reads only what changed
+    before = {ref.id: ref for ref in engine.searcher().chunk_letters}
     write_letter(letters_copy, "nieuw.md", "Nieuwe brief", "De ALV van 2027 is op 9 juni in Utrecht.")
     sidecar = letters_copy / "seed-update-vng-inzet-kabinetsformatie.yml"
     sidecar.write_text('title: "VNG-inzet bij de formatie (bijgewerkt)"\n', encoding="utf-8")  # new beside an old file
@@ -150,3 +151,9 @@ def test_an_incremental_reindex_answers_as_a_full_rebuild(tmp_path, letters_copy
         assert [(p.letter.id, p.text) for p in a.passages] == [(p.letter.id, p.text) for p in b.passages]
         assert np.allclose([p.score for p in a.passages], [p.score for p in b.passages], atol=1e-5)
     assert any("bijgewerkt" in p.letter.title for p in engine.ask("VNG-inzet formatie", k=3).passages)
+    # The serving searcher shares the refs of unchanged letters with the one before it, and
+    # has new ones for the added and the changed letter: the same refs as a fresh build's.
+    refs, fresh_refs = engine.searcher().chunk_letters, fresh.searcher().chunk_letters
+    assert [r.model_dump() for r in refs] == [r.model_dump() for r in fresh_refs]
+    shared = {r.id for r in refs if before.get(r.id) is r}
+    assert shared == set(before) - {"seed-update-vng-inzet-kabinetsformatie"}
