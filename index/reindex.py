@@ -188,7 +188,8 @@ def _reindex_locked(letters_dir, index_dir, embedder, progress, max_letter_bytes
         log.info("Compacting %d segments (%d of %d passages live) into one", len(segments), len(chunks), stored)
         build = NewBuild.whole(manifest, vectors, segment_name, segments)
     else:
-        build = NewBuild(manifest, vectors, lexical_index(manifest, segments), segments)
+        build = NewBuild(manifest, vectors, lexical_index(manifest, segments, previous.lexical if reusable else None),
+                         segments)
     loaded_build = publish(index_dir, build, ann_threshold)
     if published is not None:
         published(loaded_build)

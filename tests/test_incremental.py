@@ -12,7 +12,7 @@ from index.letter_store import DirectoryLetterStore
 import index.lexical as lexical_module
 from conftest import make_engine, write_letter
 from index.chunking import index_text
-from index.lexical import LexicalIndex, merge_terms, tokenize
+from index.lexical import LexicalIndex, merge_terms, terms_of, tokenize
 from index.store import load_index
 
 def age(directory, seconds: int = 3600) -> None:
@@ -157,3 +157,52 @@ def test_an_incremental_reindex_answers_as_a_full_rebuild(tmp_path, letters_copy
     assert [r.model_dump() for r in refs] == [r.model_dump() for r in fresh_refs]
     shared = {r.id for r in refs if before.get(r.id) is r}
     assert shared == set(before) - {"seed-update-vng-inzet-kabinetsformatie"}
+
+
+def _words(terms, key: str) -> list[str]:
+    start, end = terms.spans[key]
+    return [terms.vocab[i] for i in terms.ids[start:end]]
+
+
+def test_merged_term_ids_are_extended_by_new_segments_only():
+    texts = {"a1": "De ALV is in juni.", "a2": "Het BOFv in april.", "b1": "De ALV in Utrecht.",
+             "c1": "Opschalingskorting gemeentefonds in juni."}
+    a, b, c = (terms_of([texts[k] for k in keys], keys) for keys in (["a1", "a2"], ["b1"], ["c1"]))
+    ab = merge_terms([a, b])
+    abc = merge_terms([a, b, c], base=ab)
+    assert abc.vocab[: len(ab.vocab)] == ab.vocab and all(x is y for x, y in zip(abc.merged(), (a, b, c)))
+    assert all(_words(abc, key) == tokenize(text) for key, text in texts.items())
+    assert merge_terms([a, b], base=ab) is ab  # nothing new: the same merge
+    ac = merge_terms([a, c], base=abc)  # b's segment went (compacted away): merged afresh, without it
+    assert "b1" not in ac.spans and "utrecht" not in ac.vocab
+    assert all(_words(ac, key) == tokenize(texts[key]) for key in ("a1", "a2", "c1"))
+
+
+def test_a_changed_or_removed_letters_bm25_postings_are_gone(tmp_path, letters_copy, embedder):
+    engine = make_engine(tmp_path / "index", letters_copy, embedder)
+    engine.reindex()
+    before = engine.searcher().index.lexical
+    letter = write_letter(letters_copy, "vlinder.md", "Vlinderbrief", "De zwaluwstaartvlinder vliegt in juni.")
+    write_letter(letters_copy, "bijen.md", "Bijenbrief", "De honingbij vliegt in mei.")  # keeps their segment alive
+    engine.reindex()
+    lexical = engine.searcher().index.lexical
+    assert lexical.idf("zwaluwstaartvlinder") > 0
+    old_parts = before.pool.merged()
+    assert all(x is y for x, y in zip(lexical.pool.merged(), old_parts))  # extended, not merged again
+    assert len(lexical.pool.merged()) == len(old_parts) + 1
+
+    write_letter(letters_copy, "vlinder.md", "Vlinderbrief", "De koolwitje vliegt in juni.")
+    engine.reindex()
+    lexical = engine.searcher().index.lexical
+    assert "zwaluwstaartvlinder" in lexical.pool.vocab  # still saved in that segment, as a dead passage
+    assert lexical.idf("zwaluwstaartvlinder") == 0 and "zwaluwstaartvlinder" not in lexical.retriever.vocab_dict
+    assert lexical.idf("koolwit") > 0
+
+    letter.unlink()
+    engine.reindex()
+    lexical = engine.searcher().index.lexical
+    assert "koolwit" not in lexical.retriever.vocab_dict
+    fresh = make_engine(tmp_path / "fresh", letters_copy, embedder)
+    fresh.reindex()
+    for question in ["Wanneer is de ALV?", "koolwitje juni", "opschalingskorting gemeentefonds"]:
+        assert np.allclose(lexical.scores(question), fresh.searcher().index.lexical.scores(question))
