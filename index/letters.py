@@ -76,7 +76,8 @@ def load_letters(letters: Path | LetterStore, max_bytes: int = 5 * 1024 * 1024,
         try:
             prior = known.get(name)
             if prior and unchanged_by_stat(prior.stamp, stored.stamp):
-                check_size(name, stored.size, max_bytes)  # the limit is a setting: it may have changed
+                if stored.size > max_bytes:  # the limit is a setting: it may have changed (PDFs get more)
+                    check_size(name, stored.size, max_bytes)
                 content_hash = prior.content_hash
             else:
                 raw, sidecar_raw = store.read(name)
@@ -106,8 +107,9 @@ def load_letters(letters: Path | LetterStore, max_bytes: int = 5 * 1024 * 1024,
                 notes = [*notes, f"{lbr} is also claimed by {by_lbr[lbr]}"]
             else:
                 by_lbr[lbr] = name
-        result.warnings.extend(FileProblem(file=name, reason=n) for n in notes)
-        result.file_warnings[letter_id] = [n for n in notes if "is also claimed by" not in n]
+        if notes:
+            result.warnings.extend(FileProblem(file=name, reason=n) for n in notes)
+        result.file_warnings[letter_id] = [n for n in notes if "is also claimed by" not in n] if notes else []
         result.body_hashes[letter_id] = body_key
         result.stamps[letter_id] = stored.stamp
         result.order.append(letter_id)
