@@ -36,6 +36,19 @@ class Known(Protocol):
     stamp: str  # the store's stamp when it was read; "" = always read and hash again
 
 
+@dataclass(frozen=True)
+class Duplicate:
+    """A file skipped because an earlier file has its text. The serving build remembers it (in
+    memory), so while its stamp stays the same the next reindex neither reads nor parses it."""
+
+    content_hash: str
+    body_hash: str
+    stamp: str
+    id: str = ""  # no letter of its own (a Known with an id is a letter of the build)
+    lbr: str | None = None
+    warnings: tuple[str, ...] = ()
+
+
 @dataclass
 class LoadResult:
     letters: list[Letter] = field(default_factory=list)  # parsed: new or changed
@@ -46,6 +59,7 @@ class LoadResult:
     file_warnings: dict[str, list[str]] = field(default_factory=dict)
     skipped: list[FileProblem] = field(default_factory=list)
     warnings: list[FileProblem] = field(default_factory=list)
+    duplicates: dict[str, Duplicate] = field(default_factory=dict)  # file name -> skipped as a duplicate
 
 
 def slugify(name: str) -> str:
@@ -74,7 +88,7 @@ def load_letters(letters: Path | LetterStore, max_bytes: int = 5 * 1024 * 1024,
     for stored in store.files():
         name = stored.name  # a Path only for files that are read: most are not
         try:
-            prior = known.get(name)
+            prior, raw = known.get(name), None
             if prior and unchanged_by_stat(prior.stamp, stored.stamp):
                 if stored.size > max_bytes:  # the limit is a setting: it may have changed (PDFs get more)
                     check_size(name, stored.size, max_bytes)
@@ -82,9 +96,11 @@ def load_letters(letters: Path | LetterStore, max_bytes: int = 5 * 1024 * 1024,
             else:
                 raw, sidecar_raw = store.read(name)
                 content_hash = hashlib.sha256(raw + sidecar_raw).hexdigest()
-            if prior and prior.content_hash == content_hash:
+            if prior and prior.content_hash == content_hash and (prior.id or prior.body_hash in by_body):
                 letter, letter_id, body_key, lbr, notes = None, prior.id, prior.body_hash, prior.lbr, prior.warnings
             else:
+                if raw is None:  # a remembered duplicate whose twin changed or went: a letter now
+                    raw, sidecar_raw = store.read(name)
                 notes = []
                 letter = parse_letter(Path(name), raw, sidecar_raw, content_hash, notes)
                 letter_id, body_key, lbr = letter.id, body_hash(letter.body), letter.lbr
@@ -95,6 +111,7 @@ def load_letters(letters: Path | LetterStore, max_bytes: int = 5 * 1024 * 1024,
         if body_key in by_body:
             reason = f"same text as {by_body[body_key]}; remove one of the two files"
             result.skipped.append(FileProblem(file=name, reason=reason))
+            result.duplicates[name] = Duplicate(content_hash, body_key, stored.stamp)
             log.warning("Skipped %s: %s", name, reason)
             continue
         by_body[body_key] = name

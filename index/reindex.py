@@ -92,11 +92,12 @@ def reindex(
 
 
 def _known_files(previous: LoadedIndex | None) -> dict[str, Known]:
-    """Files the previous build parsed with this chunker: unchanged ones need no parsing.
-    A LetterEntry has every field of `Known`: the entries themselves serve (no copies)."""
+    """Files the previous build read with this chunker, which need no parsing while unchanged:
+    its letters (a LetterEntry has every field of `Known`: the entries serve as they are) and
+    the files it skipped as duplicates."""
     if previous is None or previous.manifest.chunker != CHUNKER_VERSION:
         return {}
-    return {e.source: e for e in previous.manifest.letters if e.body_hash}
+    return {**previous.duplicates, **{e.source: e for e in previous.manifest.letters if e.body_hash}}
 
 
 def _reindex_locked(letters_dir, index_dir, embedder, progress, max_letter_bytes, ann_threshold,
@@ -191,6 +192,7 @@ def _reindex_locked(letters_dir, index_dir, embedder, progress, max_letter_bytes
         build = NewBuild(manifest, vectors, lexical_index(manifest, segments, previous.lexical if reusable else None),
                          segments)
     loaded_build = publish(index_dir, build, ann_threshold)
+    loaded_build.duplicates = loaded.duplicates
     if published is not None:
         published(loaded_build)
     log.info(

@@ -98,6 +98,9 @@ class LoadedIndex:
     vectors: faiss.Index
     lexical: LexicalIndex | None  # None when loaded for a reindex, which rebuilds it
     segments: dict[str, Segment] = field(default_factory=dict)  # by name: a reload reuses them
+    # files its reindex skipped as duplicates (index.letters.Duplicate), kept in memory only:
+    # the next reindex in this process need not parse them again while they are unchanged
+    duplicates: dict = field(default_factory=dict)
 
     def stored_vectors(self) -> np.ndarray:
         if self.vectors.ntotal == 0:

@@ -4,6 +4,7 @@ so, and BM25 reuses the tokens of unchanged passages."""
 from __future__ import annotations
 
 import os
+import shutil
 import time
 
 import numpy as np
@@ -206,3 +207,22 @@ def test_a_changed_or_removed_letters_bm25_postings_are_gone(tmp_path, letters_c
     fresh.reindex()
     for question in ["Wanneer is de ALV?", "koolwitje juni", "opschalingskorting gemeentefonds"]:
         assert np.allclose(lexical.scores(question), fresh.searcher().index.lexical.scores(question))
+
+
+def test_a_skipped_duplicate_is_not_read_again_until_its_twin_goes(tmp_path, letters_copy, embedder, monkeypatch):
+    original = letters_copy / "seed-update-vng-inzet-kabinetsformatie.md"
+    shutil.copy(original, letters_copy / "zz-kopie.md")  # listed after the original: the one skipped
+    age(letters_copy)
+    engine = make_engine(tmp_path / "index", letters_copy, embedder)
+    engine.reindex()
+    time.sleep(2.1)
+    engine.reindex()  # stamps recorded
+    reads = spy(monkeypatch, DirectoryLetterStore, "read")
+    report = engine.reindex()
+    assert reads == [] and report.letters == 15
+    assert [(p.file, p.reason) for p in report.skipped] == [("zz-kopie.md", f"same text as {original.name}; remove one of the two files")]
+
+    original.unlink()
+    report = engine.reindex()
+    assert reads == ["zz-kopie.md"] and report.skipped == [] and report.added == 1 and report.removed == 1
+    assert engine.ask("Wat is de VNG-inzet bij de kabinetsformatie?").passages[0].letter.id == "zz-kopie"
