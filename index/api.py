@@ -106,7 +106,7 @@ class Engine:
         try:
             # before the model: a missing index fails fast; segments already in memory are reused
             loaded = load_index(self.index_dir, reuse=current.index if current else None)
-            searcher = Searcher(self.embedder, loaded, self._config(), clock=self.clock)
+            searcher = Searcher(self.embedder, loaded, self._config(), clock=self.clock, previous=current)
         except UserError:
             if current is None:
                 raise
@@ -173,7 +173,7 @@ class Engine:
 
     def _serve(self, loaded: LoadedIndex) -> None:
         """Serve a build this process just published, as it is in memory (no reload)."""
-        self._searcher = Searcher(self.embedder, loaded, self._config(), clock=self.clock)
+        self._searcher = Searcher(self.embedder, loaded, self._config(), clock=self.clock, previous=self._searcher)
 
     def _reindex(self, store: LetterStore, progress: Progress | None, **publish) -> ReindexReport:
         current = self._searcher

@@ -118,15 +118,16 @@ def calibrate(letters: list[T]) -> list[T]:
     """Re-estimate number-dated letters against the letters of the same year whose date is
     known (metadata, header, title): 24/011 lies between 24/007 of 19 March and 24/019 of
     June, not in February. Returns the letters, changed ones as copies."""
+    if not any(letter.date_source == "number" for letter in letters):
+        return list(letters)  # no number-dated letter: nothing to re-estimate
     anchors: dict[int, list[tuple[int, dt.date]]] = {}
     for letter in letters:
-        number = _number(letter.lbr)
-        if number and letter.date and letter.date_source in ("metadata", "header", "title"):
+        if letter.date and letter.date_source in ("metadata", "header", "title") and (number := _number(letter.lbr)):
             anchors.setdefault(number[0], []).append((number[1], letter.date))
     out = []
     for letter in letters:
-        number = _number(letter.lbr)
-        if letter.date_source == "number" and number and number[0] in anchors:
+        number = _number(letter.lbr) if letter.date_source == "number" else None
+        if number and number[0] in anchors:
             date = _interpolate(number[1], sorted(anchors[number[0]]), number[0])
             letter = letter.model_copy(update={"date": date}) if date != letter.date else letter
         out.append(letter)

@@ -136,14 +136,14 @@ class DirectoryLetterStore:
         trusted_before_ns = time.time_ns() - _CLOCK_TICK_NS
         with os.scandir(self.directory) as listing:
             entries = sorted(listing, key=lambda e: e.name)
-        names = {e.name for e in entries}
+        sidecar_stems = {e.name.rpartition(".")[0] for e in entries if e.name.endswith(SIDECAR_SUFFIXES)}
         found = []
         for entry in entries:
             name = entry.name
             stem, dot, suffix = name.rpartition(".")
             if not dot or not stem or name[0] == "." or stem.lower() == "readme" or "." + suffix.lower() not in READERS:
                 continue
-            has_sidecar = any(stem + s in names for s in SIDECAR_SUFFIXES)
+            has_sidecar = stem in sidecar_stems
             try:
                 link = entry.stat(follow_symlinks=False)
                 info = link if stat.S_ISREG(link.st_mode) else os.stat(entry.path)  # a plain file: one stat

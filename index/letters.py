@@ -6,8 +6,10 @@ import hashlib
 import logging
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from index.boilerplate import without_web_cruft
 from index.dates import parse_date_value
@@ -22,16 +24,29 @@ log = logging.getLogger(__name__)
 FRONT_MATTER_FIELDS = {"title", "date", "lbr", "kenmerk", "url"}
 
 
-@dataclass
-class Known:
-    """What the previous build knows of a file: enough to skip parsing it when unchanged."""
+class Known(Protocol):
+    """What the previous build knows of a file: enough to skip parsing it when unchanged
+    (the build's LetterEntry, index/store.py)."""
 
     id: str
     content_hash: str
     body_hash: str
     lbr: str | None
-    warnings: list[str]
-    stamp: str = ""  # the store's stamp when it was read; "" = always read and hash again
+    warnings: Sequence[str]
+    stamp: str  # the store's stamp when it was read; "" = always read and hash again
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """A file skipped because an earlier file has its text. The serving build remembers it (in
+    memory), so while its stamp stays the same the next reindex neither reads nor parses it."""
+
+    content_hash: str
+    body_hash: str
+    stamp: str
+    id: str = ""  # no letter of its own (a Known with an id is a letter of the build)
+    lbr: str | None = None
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass
@@ -44,6 +59,7 @@ class LoadResult:
     file_warnings: dict[str, list[str]] = field(default_factory=dict)
     skipped: list[FileProblem] = field(default_factory=list)
     warnings: list[FileProblem] = field(default_factory=list)
+    duplicates: dict[str, Duplicate] = field(default_factory=dict)  # file name -> skipped as a duplicate
 
 
 def slugify(name: str) -> str:
@@ -72,16 +88,19 @@ def load_letters(letters: Path | LetterStore, max_bytes: int = 5 * 1024 * 1024,
     for stored in store.files():
         name = stored.name  # a Path only for files that are read: most are not
         try:
-            prior = known.get(name)
+            prior, raw = known.get(name), None
             if prior and unchanged_by_stat(prior.stamp, stored.stamp):
-                check_size(name, stored.size, max_bytes)  # the limit is a setting: it may have changed
+                if stored.size > max_bytes:  # the limit is a setting: it may have changed (PDFs get more)
+                    check_size(name, stored.size, max_bytes)
                 content_hash = prior.content_hash
             else:
                 raw, sidecar_raw = store.read(name)
                 content_hash = hashlib.sha256(raw + sidecar_raw).hexdigest()
-            if prior and prior.content_hash == content_hash:
+            if prior and prior.content_hash == content_hash and (prior.id or prior.body_hash in by_body):
                 letter, letter_id, body_key, lbr, notes = None, prior.id, prior.body_hash, prior.lbr, prior.warnings
             else:
+                if raw is None:  # a remembered duplicate whose twin changed or went: a letter now
+                    raw, sidecar_raw = store.read(name)
                 notes = []
                 letter = parse_letter(Path(name), raw, sidecar_raw, content_hash, notes)
                 letter_id, body_key, lbr = letter.id, body_hash(letter.body), letter.lbr
@@ -92,6 +111,7 @@ def load_letters(letters: Path | LetterStore, max_bytes: int = 5 * 1024 * 1024,
         if body_key in by_body:
             reason = f"same text as {by_body[body_key]}; remove one of the two files"
             result.skipped.append(FileProblem(file=name, reason=reason))
+            result.duplicates[name] = Duplicate(content_hash, body_key, stored.stamp)
             log.warning("Skipped %s: %s", name, reason)
             continue
         by_body[body_key] = name
@@ -101,11 +121,12 @@ def load_letters(letters: Path | LetterStore, max_bytes: int = 5 * 1024 * 1024,
         used_ids.add(letter_id)
         if lbr:
             if lbr in by_lbr:
-                notes = notes + [f"{lbr} is also claimed by {by_lbr[lbr]}"]
+                notes = [*notes, f"{lbr} is also claimed by {by_lbr[lbr]}"]
             else:
                 by_lbr[lbr] = name
-        result.warnings.extend(FileProblem(file=name, reason=n) for n in notes)
-        result.file_warnings[letter_id] = [n for n in notes if "is also claimed by" not in n]
+        if notes:
+            result.warnings.extend(FileProblem(file=name, reason=n) for n in notes)
+        result.file_warnings[letter_id] = [n for n in notes if "is also claimed by" not in n] if notes else []
         result.body_hashes[letter_id] = body_key
         result.stamps[letter_id] = stored.stamp
         result.order.append(letter_id)

@@ -6,7 +6,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -70,6 +70,19 @@ class SavedTerms:
     vocab: list[str]
     ids: np.ndarray  # every text's term ids, one after the other
     spans: dict[str, tuple[int, int]]  # text key -> its slice of `ids`
+    # A merge of several (merge_terms): the SavedTerms it holds, so the next merge can extend
+    # it; () for one segment's own. Not saved.
+    parts: tuple[SavedTerms, ...] = field(default=(), repr=False, compare=False)
+    _term_id: dict[str, int] | None = field(default=None, repr=False, compare=False)
+
+    def merged(self) -> tuple[SavedTerms, ...]:
+        return self.parts or (self,)
+
+    def term_ids(self) -> dict[str, int]:
+        """vocab word -> its id (made once)."""
+        if self._term_id is None:
+            self._term_id = {word: i for i, word in enumerate(self.vocab)}
+        return self._term_id
 
     def save(self, path: Path) -> None:
         keys = list(self.spans)
@@ -126,10 +139,12 @@ def collect_terms(texts: Sequence[str | None], keys: Sequence[str] | None = None
     if not lengths.sum():
         return _Collected([], np.zeros(0, dtype=np.int64), order, {})
     ids = np.concatenate(parts).astype(np.int64)
+    spans = dict(zip(keys, order)) if keys else {}
     used = np.flatnonzero(np.bincount(ids, minlength=len(vocab)))  # drop terms only removed texts had
+    if len(used) == len(vocab):  # every word still used (an add): the ids stand
+        return _Collected(vocab, ids, order, spans)
     renumber = np.zeros(len(vocab), dtype=np.int64)
     renumber[used] = np.arange(len(used))
-    spans = dict(zip(keys, order)) if keys else {}
     return _Collected([vocab[i] for i in used], renumber[ids], order, spans)
 
 
@@ -139,26 +154,44 @@ def terms_of(texts: Sequence[str], keys: Sequence[str]) -> SavedTerms:
     return SavedTerms(collected.vocab, collected.ids.astype(np.int32), collected.spans)
 
 
-def merge_terms(parts: Sequence[SavedTerms]) -> SavedTerms | None:
-    """One SavedTerms over several (each segment's own vocabulary mapped onto a shared one)."""
+def merge_terms(parts: Sequence[SavedTerms], base: SavedTerms | None = None) -> SavedTerms | None:
+    """One SavedTerms over several (each segment's own vocabulary mapped onto a shared one).
+    `base`: an earlier merge (the previous build's); when all it holds is among `parts`, it is
+    extended by the others only (an add maps one new segment, not every segment again)."""
     parts = [p for p in parts if p is not None]
+    if base is not None:
+        have = {id(p) for p in parts}
+        done = base.merged()
+        if all(id(p) in have for p in done):
+            done_ids = {id(p) for p in done}
+            rest = [p for p in parts if id(p) not in done_ids]
+            return _extended(base, rest) if rest else base
     if len(parts) <= 1:
         return parts[0] if parts else None
-    term_id: dict[str, int] = {}
-    ids, spans, base = [], {}, 0
+    return _extended(SavedTerms([], np.zeros(0, dtype=np.int32), {}), parts, first=True)
+
+
+def _extended(base: SavedTerms, parts: list[SavedTerms], first: bool = False) -> SavedTerms:
+    """`base` with `parts` appended: their words mapped onto its vocabulary (new words added
+    at the end), their ids after its ids; a key already there keeps its first span."""
+    term_id = dict(base.term_ids())
+    ids, spans, offset = [base.ids], dict(base.spans), len(base.ids)
     for part in parts:
         mapping = np.array([term_id.setdefault(w, len(term_id)) for w in part.vocab], dtype=np.int32)
         ids.append(mapping[part.ids] if len(part.ids) else part.ids.astype(np.int32))
         for key, (start, end) in part.spans.items():
-            spans.setdefault(key, (start + base, end + base))
-        base += len(part.ids)
-    return SavedTerms(list(term_id), np.concatenate(ids), spans)
+            spans.setdefault(key, (start + offset, end + offset))
+        offset += len(part.ids)
+    merged = (() if first else base.merged()) + tuple(parts)
+    return SavedTerms(list(term_id), np.concatenate(ids), spans, merged, term_id)
 
 
 class LexicalIndex:
-    def __init__(self, retriever: bm25s.BM25, terms: SavedTerms | None = None):
+    def __init__(self, retriever: bm25s.BM25, terms: SavedTerms | None = None, pool: SavedTerms | None = None):
         self.retriever = retriever
         self._terms = terms  # saved with the build so the next one can reuse them
+        # the saved terms it was built from (its segments' merged): the next build extends them
+        self.pool = pool
         self._mapped: dict[str, str] = {}
 
     @classmethod
@@ -181,7 +214,7 @@ class LexicalIndex:
         retriever.vocab_dict.setdefault("", len(vocab))  # as bm25s's index(): a query may be empty
         retriever.unique_token_ids_set = set(retriever.vocab_dict.values())
         retriever.nonoccurrence_array = None  # only bm25l and bm25+ have one
-        return cls(retriever, SavedTerms(vocab, ids.astype(np.int32), terms.spans) if keys else None)
+        return cls(retriever, SavedTerms(vocab, ids.astype(np.int32), terms.spans) if keys else None, reuse)
 
     def query_tokens(self, text: str) -> list[str]:
         """Question tokens mapped onto the index vocabulary. Dutch glues words together

@@ -92,12 +92,12 @@ def reindex(
 
 
 def _known_files(previous: LoadedIndex | None) -> dict[str, Known]:
-    """Files the previous build parsed with this chunker: unchanged ones need no parsing."""
+    """Files the previous build read with this chunker, which need no parsing while unchanged:
+    its letters (a LetterEntry has every field of `Known`: the entries serve as they are) and
+    the files it skipped as duplicates."""
     if previous is None or previous.manifest.chunker != CHUNKER_VERSION:
         return {}
-    return {e.source: Known(id=e.id, content_hash=e.content_hash, body_hash=e.body_hash, lbr=e.lbr,
-                            warnings=list(e.warnings), stamp=e.stamp)
-            for e in previous.manifest.letters if e.body_hash}
+    return {**previous.duplicates, **{e.source: e for e in previous.manifest.letters if e.body_hash}}
 
 
 def _reindex_locked(letters_dir, index_dir, embedder, progress, max_letter_bytes, ann_threshold,
@@ -122,15 +122,16 @@ def _reindex_locked(letters_dir, index_dir, embedder, progress, max_letter_bytes
     chunks: list[StoredChunk] = []
     new_chunks: list[StoredChunk] = []  # of added and changed letters: the new segment
     new_texts: list[str] = []
+    old_chunks, stamps, carried = previous.manifest.chunks if previous else [], loaded.stamps, 0
     for letter_id in loaded.order:
         old = old_letters.get(letter_id)
         letter = parsed.get(letter_id)
         if letter is None:  # unchanged file: its passages, dates and vectors stay where they are
-            report.unchanged += 1
-            chunks.extend(previous.manifest.chunks[old.chunk_start : old.chunk_start + old.chunk_count])
-            stamp = loaded.stamps[letter_id]
-            entries.append(old if (old.chunk_start, old.stamp) == (len(chunks) - old.chunk_count, stamp)
-                           else old.model_copy(update={"chunk_start": len(chunks) - old.chunk_count, "stamp": stamp}))
+            carried += 1
+            start, stamp = len(chunks), stamps[letter_id]
+            chunks.extend(old_chunks[old.chunk_start : old.chunk_start + old.chunk_count])
+            entries.append(old if old.chunk_start == start and old.stamp == stamp
+                           else old.model_copy(update={"chunk_start": start, "stamp": stamp}))
             continue
         if old is None:
             report.added += 1
@@ -163,6 +164,7 @@ def _reindex_locked(letters_dir, index_dir, embedder, progress, max_letter_bytes
             new_texts.append(text)
             new_chunks.append(stored)
             chunks.append(stored)
+    report.unchanged += carried
     entries = calibrate(entries)  # number-dated letters placed between the dated ones
     current_ids = {e.id for e in entries}
     for old_id, old in old_letters.items():
@@ -170,25 +172,34 @@ def _reindex_locked(letters_dir, index_dir, embedder, progress, max_letter_bytes
             report.removed += 1
             report.removed_letters.append(LetterRef.model_validate(old.model_dump()))
 
-    new_vectors, report.chunks_embedded = _vectors_for(new_chunks, new_texts, previous if reusable else None,
-                                                       embedder, progress)
     report.letters = len(entries)
     report.chunks = len(chunks)
 
+    # Everything that needs no new vector is done before embedding: onnxruntime's threads keep
+    # spinning for a while after a run, and would slow whatever CPU work came right after it.
     manifest = Manifest(model=embedder.info, chunker=CHUNKER_VERSION, built_at=built_at, letters=entries, chunks=chunks)
-    fresh = Segment(segment_name, new_chunks, new_vectors, terms_of(new_texts, [c.embed_hash for c in new_chunks]))
+    fresh = Segment(segment_name, new_chunks, None, terms_of(new_texts, [c.embed_hash for c in new_chunks]))
     available = {**(previous.segments if reusable else {}), segment_name: fresh}
     used = {e.segment for e in entries}
     segments = [available[name] for name in available if name in used]
-    vectors = _all_vectors(entries, old_letters, previous, fresh, embedder.info.dim)
     stored = sum(len(s.chunks) for s in segments)
-    if (len(segments) > MAX_SEGMENTS or stored - len(chunks) > MAX_DEAD_SHARE * stored
-            or any(s.origin is None for s in segments if s is not fresh)):
+    compact = (len(segments) > MAX_SEGMENTS or stored - len(chunks) > MAX_DEAD_SHARE * stored
+               or any(s.origin is None for s in segments if s is not fresh))
+    lexical = None if compact else lexical_index(manifest, segments, previous.lexical if reusable else None)
+    old_vectors = previous.stored_vectors() if previous is not None and previous.vectors.ntotal else None
+    vectors, pending = _place_vectors(entries, old_letters, old_vectors, segment_name, embedder.info.dim)
+
+    fresh.vectors, report.chunks_embedded = _vectors_for(new_chunks, new_texts, previous if reusable else None,
+                                                         old_vectors, embedder, progress)
+    for row, start, count in pending:
+        vectors[row : row + count] = fresh.vectors[start : start + count]
+    if compact:
         log.info("Compacting %d segments (%d of %d passages live) into one", len(segments), len(chunks), stored)
         build = NewBuild.whole(manifest, vectors, segment_name, segments)
     else:
-        build = NewBuild(manifest, vectors, lexical_index(manifest, segments), segments)
+        build = NewBuild(manifest, vectors, lexical, segments)
     loaded_build = publish(index_dir, build, ann_threshold)
+    loaded_build.duplicates = loaded.duplicates
     if published is not None:
         published(loaded_build)
     log.info(
@@ -198,30 +209,38 @@ def _reindex_locked(letters_dir, index_dir, embedder, progress, max_letter_bytes
     return report
 
 
-def _all_vectors(entries: list[LetterEntry], old_letters: dict[str, LetterEntry], previous: LoadedIndex | None,
-                 fresh: Segment, dim: int) -> np.ndarray:
-    """Every passage's vector in the new build's order: unchanged letters' from the previous
-    build's FAISS index, the others from the new segment."""
-    old_vectors = previous.stored_vectors() if previous is not None and previous.vectors.ntotal else None
-    pieces = []
+def _place_vectors(entries: list[LetterEntry], old_letters: dict[str, LetterEntry], old_vectors: np.ndarray | None,
+                   segment_name: str, dim: int) -> tuple[np.ndarray, list[tuple[int, int, int]]]:
+    """The new build's vectors, in its passage order, with the unchanged letters' rows copied
+    from the previous build's; and the rows still to fill from the new segment, as (row,
+    segment start, count)."""
+    vectors = np.empty((sum(e.chunk_count for e in entries), dim), dtype=np.float32)
+    runs: list[list] = []  # [from the new segment?, start, end, row]: letters one after the other
     for e in entries:
-        if e.segment == fresh.name:
-            pieces.append(fresh.vectors[e.segment_start : e.segment_start + e.chunk_count])
+        new = e.segment == segment_name
+        start = e.segment_start if new else old_letters[e.id].chunk_start
+        if runs and runs[-1][0] == new and runs[-1][2] == start:
+            runs[-1][2] = start + e.chunk_count
         else:
-            start = old_letters[e.id].chunk_start
-            pieces.append(old_vectors[start : start + e.chunk_count])
-    return np.concatenate(pieces) if pieces else np.zeros((0, dim), dtype=np.float32)
+            runs.append([new, start, start + e.chunk_count, e.chunk_start])
+    pending = []
+    for new, start, end, row in runs:
+        if new:
+            pending.append((row, start, end - start))
+        else:
+            vectors[row : row + end - start] = old_vectors[start:end]
+    return vectors, pending
 
 
-def _vectors_for(chunks: list[StoredChunk], texts: list[str], previous: LoadedIndex | None, embedder: Embedder,
-                 progress: Progress | None) -> tuple[np.ndarray, int]:
-    """Vectors of the new segment's passages: the previous build's where it has the same text
-    (a changed letter's unchanged passages), the rest embedded. Returns (vectors, embedded)."""
+def _vectors_for(chunks: list[StoredChunk], texts: list[str], previous: LoadedIndex | None,
+                 old_vectors: np.ndarray | None, embedder: Embedder, progress: Progress | None) -> tuple[np.ndarray, int]:
+    """Vectors of the new segment's passages: the previous build's (`old_vectors`, its passages'
+    in order) where it has the same text (a changed letter's unchanged passages), the rest
+    embedded. Returns (vectors, embedded)."""
     vectors = np.zeros((len(chunks), embedder.info.dim), dtype=np.float32)
     if not chunks:
         return vectors, 0
-    row = {c.embed_hash: i for i, c in enumerate(previous.manifest.chunks)} if previous else {}
-    old_vectors = previous.stored_vectors() if row else None
+    row = {c.embed_hash: i for i, c in enumerate(previous.manifest.chunks)} if previous and old_vectors is not None else {}
     missing = []
     for i, c in enumerate(chunks):
         if c.embed_hash in row:

@@ -22,6 +22,7 @@ from index.events import EventHit, find_next_event, is_next_question
 from index.glossary import with_dutch_words
 from index.highlight import best_sentence
 from index.language import language
+from index.letter_refs import letter_refs
 from index.lexical import tokenize
 from index.metadata import find_references, strip_references
 from index.missing import describe_missing
@@ -64,7 +65,9 @@ class Searcher:
     """Answers questions from one loaded index with one embedder (the same model)."""
 
     def __init__(self, embedder: Embedder, index: LoadedIndex, config: SearchConfig = SearchConfig(),
-                 clock: Callable[[], dt.date] = dt.date.today):
+                 clock: Callable[[], dt.date] = dt.date.today, previous: Searcher | None = None):
+        """`previous`: the searcher this one replaces; its letter refs are reused for letters
+        whose ref fields are unchanged (a reindex that adds one letter builds one ref, not all)."""
         built_with = index.manifest.model
         if built_with.fingerprint != embedder.info.fingerprint:
             raise ModelMismatch(
@@ -78,8 +81,8 @@ class Searcher:
         self._letter_of_chunk: list[LetterEntry] = []
         for entry in index.manifest.letters:
             self._letter_of_chunk.extend([entry] * entry.chunk_count)
-        refs = {e.id: LetterRef.model_validate(e.model_dump(include=set(LetterRef.model_fields)))
-                for e in index.manifest.letters}
+        self._refs = letter_refs(index.manifest.letters, previous._refs if previous is not None else {})
+        refs = {ref.id: ref for ref in self._refs.values()}
         self.chunk_letters = [refs[e.id] for e in self._letter_of_chunk]
         self.chunk_texts = [c.text for c in index.manifest.chunks]
         # Letterhead and signature passages are never an answer (they serve number look-ups).

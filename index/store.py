@@ -98,6 +98,9 @@ class LoadedIndex:
     vectors: faiss.Index
     lexical: LexicalIndex | None  # None when loaded for a reindex, which rebuilds it
     segments: dict[str, Segment] = field(default_factory=dict)  # by name: a reload reuses them
+    # files its reindex skipped as duplicates (index.letters.Duplicate), kept in memory only:
+    # the next reindex in this process need not parse them again while they are unchanged
+    duplicates: dict = field(default_factory=dict)
 
     def stored_vectors(self) -> np.ndarray:
         if self.vectors.ntotal == 0:
@@ -174,14 +177,19 @@ def build_vectors(vectors: np.ndarray, dim: int, ann_threshold: int = ANN_THRESH
     return index
 
 
-def lexical_index(manifest: Manifest, segments: list[Segment]) -> LexicalIndex:
+def lexical_index(manifest: Manifest, segments: list[Segment], base: LexicalIndex | None = None) -> LexicalIndex:
     """BM25 over the build's passages, from the term ids its segments saved (a passage no
-    segment has terms for, e.g. of another tokenizer, is tokenized)."""
-    terms = merge_terms([s.terms for s in segments])
+    segment has terms for, e.g. of another tokenizer, is tokenized). `base`: the previous
+    build's BM25, whose merged term ids are extended by the new segments' only."""
+    terms = merge_terms([s.terms for s in segments], base.pool if base is not None else None)
     known = terms.spans if terms else {}
-    titles = {e.id: e.title for e in manifest.letters}
     keys = [c.embed_hash for c in manifest.chunks]
-    texts = [None if c.embed_hash in known else index_text(titles[c.letter_id], c) for c in manifest.chunks]
+    texts: list[str | None] = [None] * len(keys)
+    unknown = [i for i, key in enumerate(keys) if key not in known]
+    if unknown:
+        titles = {e.id: e.title for e in manifest.letters}
+        for i in unknown:
+            texts[i] = index_text(titles[manifest.chunks[i].letter_id], manifest.chunks[i])
     return LexicalIndex.build(texts, keys=keys, reuse=terms)
 
 

@@ -228,3 +228,17 @@ def test_a_letter_on_the_topic_just_below_the_floor_still_counts_for_the_newest(
     newer = _Hit("jeugd-2024", 0.846, dt.date(2024, 4, 21))  # has the topic word, a hair under the floor
     ordered = _recency(None).newest_first([older, newer], 0.848, "Wat is er onlangs gezegd over de jeugdhulp?")
     assert ordered[0] is newer
+
+
+def test_a_number_dated_letter_is_placed_between_the_dated_letters_of_its_year():
+    from index.dating import calibrate
+    from index.models import LetterRef
+
+    def ref(lbr, date, source):
+        return LetterRef(id=lbr, title=lbr, lbr=lbr, date=date, date_source=source)
+
+    dated = [ref("Lbr. 24/007", MARCH_19, "metadata"), ref("Lbr. 24/019", dt.date(2024, 6, 18), "header")]
+    guessed = ref("Lbr. 24/011", dt.date(2024, 2, 20), "number")  # what its number alone says
+    out = calibrate([*dated, guessed])
+    assert out[:2] == dated and out[2].date == dt.date(2024, 4, 18)  # 4/12 of the way, not February
+    assert calibrate(dated) == dated  # nothing number-dated: nothing changes

@@ -4,6 +4,7 @@ so, and BM25 reuses the tokens of unchanged passages."""
 from __future__ import annotations
 
 import os
+import shutil
 import time
 
 import numpy as np
@@ -12,7 +13,7 @@ from index.letter_store import DirectoryLetterStore
 import index.lexical as lexical_module
 from conftest import make_engine, write_letter
 from index.chunking import index_text
-from index.lexical import LexicalIndex, merge_terms, tokenize
+from index.lexical import LexicalIndex, merge_terms, terms_of, tokenize
 from index.store import load_index
 
 def age(directory, seconds: int = 3600) -> None:
@@ -137,6 +138,7 @@ def test_an_incremental_reindex_answers_as_a_full_rebuild(tmp_path, letters_copy
     engine.reindex()
     time.sleep(2.1)
     engine.reindex()  # stamps recorded: the next reindex reads only what changed
+    before = {ref.id: ref for ref in engine.searcher().chunk_letters}
     write_letter(letters_copy, "nieuw.md", "Nieuwe brief", "De ALV van 2027 is op 9 juni in Utrecht.")
     sidecar = letters_copy / "seed-update-vng-inzet-kabinetsformatie.yml"
     sidecar.write_text('title: "VNG-inzet bij de formatie (bijgewerkt)"\n', encoding="utf-8")  # new beside an old file
@@ -150,3 +152,77 @@ def test_an_incremental_reindex_answers_as_a_full_rebuild(tmp_path, letters_copy
         assert [(p.letter.id, p.text) for p in a.passages] == [(p.letter.id, p.text) for p in b.passages]
         assert np.allclose([p.score for p in a.passages], [p.score for p in b.passages], atol=1e-5)
     assert any("bijgewerkt" in p.letter.title for p in engine.ask("VNG-inzet formatie", k=3).passages)
+    # The serving searcher shares the refs of unchanged letters with the one before it, and
+    # has new ones for the added and the changed letter: the same refs as a fresh build's.
+    refs, fresh_refs = engine.searcher().chunk_letters, fresh.searcher().chunk_letters
+    assert [r.model_dump() for r in refs] == [r.model_dump() for r in fresh_refs]
+    shared = {r.id for r in refs if before.get(r.id) is r}
+    assert shared == set(before) - {"seed-update-vng-inzet-kabinetsformatie"}
+
+
+def _words(terms, key: str) -> list[str]:
+    start, end = terms.spans[key]
+    return [terms.vocab[i] for i in terms.ids[start:end]]
+
+
+def test_merged_term_ids_are_extended_by_new_segments_only():
+    texts = {"a1": "De ALV is in juni.", "a2": "Het BOFv in april.", "b1": "De ALV in Utrecht.",
+             "c1": "Opschalingskorting gemeentefonds in juni."}
+    a, b, c = (terms_of([texts[k] for k in keys], keys) for keys in (["a1", "a2"], ["b1"], ["c1"]))
+    ab = merge_terms([a, b])
+    abc = merge_terms([a, b, c], base=ab)
+    assert abc.vocab[: len(ab.vocab)] == ab.vocab and all(x is y for x, y in zip(abc.merged(), (a, b, c)))
+    assert all(_words(abc, key) == tokenize(text) for key, text in texts.items())
+    assert merge_terms([a, b], base=ab) is ab  # nothing new: the same merge
+    ac = merge_terms([a, c], base=abc)  # b's segment went (compacted away): merged afresh, without it
+    assert "b1" not in ac.spans and "utrecht" not in ac.vocab
+    assert all(_words(ac, key) == tokenize(texts[key]) for key in ("a1", "a2", "c1"))
+
+
+def test_a_changed_or_removed_letters_bm25_postings_are_gone(tmp_path, letters_copy, embedder):
+    engine = make_engine(tmp_path / "index", letters_copy, embedder)
+    engine.reindex()
+    before = engine.searcher().index.lexical
+    letter = write_letter(letters_copy, "vlinder.md", "Vlinderbrief", "De zwaluwstaartvlinder vliegt in juni.")
+    write_letter(letters_copy, "bijen.md", "Bijenbrief", "De honingbij vliegt in mei.")  # keeps their segment alive
+    engine.reindex()
+    lexical = engine.searcher().index.lexical
+    assert lexical.idf("zwaluwstaartvlinder") > 0
+    old_parts = before.pool.merged()
+    assert all(x is y for x, y in zip(lexical.pool.merged(), old_parts))  # extended, not merged again
+    assert len(lexical.pool.merged()) == len(old_parts) + 1
+
+    write_letter(letters_copy, "vlinder.md", "Vlinderbrief", "De koolwitje vliegt in juni.")
+    engine.reindex()
+    lexical = engine.searcher().index.lexical
+    assert "zwaluwstaartvlinder" in lexical.pool.vocab  # still saved in that segment, as a dead passage
+    assert lexical.idf("zwaluwstaartvlinder") == 0 and "zwaluwstaartvlinder" not in lexical.retriever.vocab_dict
+    assert lexical.idf("koolwit") > 0
+
+    letter.unlink()
+    engine.reindex()
+    lexical = engine.searcher().index.lexical
+    assert "koolwit" not in lexical.retriever.vocab_dict
+    fresh = make_engine(tmp_path / "fresh", letters_copy, embedder)
+    fresh.reindex()
+    for question in ["Wanneer is de ALV?", "koolwitje juni", "opschalingskorting gemeentefonds"]:
+        assert np.allclose(lexical.scores(question), fresh.searcher().index.lexical.scores(question))
+
+
+def test_a_skipped_duplicate_is_not_read_again_until_its_twin_goes(tmp_path, letters_copy, embedder, monkeypatch):
+    original = letters_copy / "seed-update-vng-inzet-kabinetsformatie.md"
+    shutil.copy(original, letters_copy / "zz-kopie.md")  # listed after the original: the one skipped
+    age(letters_copy)
+    engine = make_engine(tmp_path / "index", letters_copy, embedder)
+    engine.reindex()
+    time.sleep(2.1)
+    engine.reindex()  # stamps recorded
+    reads = spy(monkeypatch, DirectoryLetterStore, "read")
+    report = engine.reindex()
+    assert reads == [] and report.letters == 15
+    assert [(p.file, p.reason) for p in report.skipped] == [("zz-kopie.md", f"same text as {original.name}; remove one of the two files")]
+
+    original.unlink()
+    report = engine.reindex()
+    assert reads == ["zz-kopie.md"] and report.skipped == [] and report.added == 1 and report.removed == 1
+    assert engine.ask("Wat is de VNG-inzet bij de kabinetsformatie?").passages[0].letter.id == "zz-kopie"
