@@ -44,9 +44,10 @@ def asks_latest(question: str) -> bool:
     return LATEST.search(question) is not None
 
 
-# Words about the letters themselves or their sending, not a topic ("verschenen", "news")
+# Words about the letters themselves or their sending, not a topic ("verschenen", "news"), and
+# the sender as members address it ("jullie": not in the Dutch stop list)
 _ABOUT_LETTERS = frozenset(tokenize("brieven member members bericht berichten nieuws news verschenen verstuurd "
-                                    "gestuurd stuurde gepubliceerd published send sent uitgekomen"))
+                                    "gestuurd stuurde gepubliceerd published send sent uitgekomen jullie"))
 
 
 def asks_newest_letter(question: str) -> bool:

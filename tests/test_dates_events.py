@@ -175,6 +175,7 @@ def test_which_questions_ask_for_the_newest(question, latest):
     ("Welke brief is als laatste gepubliceerd?", True),
     ("What is the latest letter the VNG has sent?", True),  # "has": an English stop word
     ("Which letter did the VNG send most recently?", True),
+    ("Wat is de laatste brief die jullie hebben gestuurd?", True),
     ("Wat is de nieuwste ledenbrief van 2024?", False),  # a period
     ("Wat is de nieuwste brief over jeugdzorg?", False),  # a topic
     # everyday words name a topic too, though topic_terms leaves them out
