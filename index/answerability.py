@@ -37,6 +37,14 @@ SCHEME_KINDS = ("fonds", "wet", "regeling", "toeslag", "subsidie", "uitkering", 
                 "bijdrage", "budget", "programma", "pact", "deal", "agenda", "circulaire", "nota")
 
 
+_QUESTION = [0]  # which question the coverage memos belong to (see new_question)
+
+
+def new_question() -> None:
+    """Coverage memos from earlier questions may go (they are kept for one question only)."""
+    _QUESTION[0] += 1
+
+
 class Coverage:
     """The words of one text (a passage with its letter's title), for coverage checks."""
 
@@ -50,18 +58,27 @@ class Coverage:
         self.stems = set(tokenize(text))
         self._cased = _WORD.findall(text)
         self._per_sentence: list[Coverage] | None = None
-        # Splitting a compound every way tries the same parts again and again, and each
-        # Coverage is kept (coverage_of) for the next question: remember the answers.
+        # Splitting a compound every way tries the same parts again and again: remember the
+        # answers, for one question (each Coverage is kept for later questions by coverage_of,
+        # and every question's parts would pile up).
         self._has_memo: dict[str, bool] = {}
         self._compound_memo: dict[tuple[str, int], bool] = {}
+        self._question = _QUESTION[0]
 
     def _has(self, part: str) -> bool:
         """The word, its stem, or (4+ letters) a word that starts or ends with it: the text's
         own compounds ("wetgevingsoverleg" has "overleg")."""
+        if self._question != _QUESTION[0]:
+            self._forget()
         found = self._has_memo.get(part)
         if found is None:
             found = self._has_memo[part] = self._has_uncached(part)
         return found
+
+    def _forget(self) -> None:
+        self._has_memo.clear()
+        self._compound_memo.clear()
+        self._question = _QUESTION[0]
 
     def _has_uncached(self, part: str) -> bool:
         if len(part) < 3:
@@ -167,6 +184,8 @@ class Coverage:
         'aanmeld-hub'); 'septembercirculaire' is not covered by 'september'."""
         if depth == 0:
             return False
+        if self._question != _QUESTION[0]:
+            self._forget()
         found = self._compound_memo.get((word, depth))
         if found is None:
             found = self._compound_memo[(word, depth)] = self._compound_uncached(word, depth)

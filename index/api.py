@@ -15,7 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from index.embedding import Embedder, Progress
-from index.errors import UserError
+from index.answerability import new_question
+from index.errors import ModelMismatch, UserError
 from index.events import upcoming_events
 from index.models import Answer, EventInfo, IndexStatus, LetterRef, ReindexReport
 from index.database import Database, DatabaseUnavailable, connect, migrate
@@ -40,6 +41,9 @@ class Engine:
         self._embedder = embedder
         self.clock = clock  # "today", injectable so tests can fix it
         self._searcher: Searcher | None = None
+        # a build this process's model cannot serve: not loaded again (on every question,
+        # health check and watch tick) until another build is published
+        self._mismatch: tuple[Path, ModelMismatch] | None = None
         self._lock = threading.Lock()
         self._database: Database | None = None
         self._builds: DatabaseBuilds | None = None
@@ -103,10 +107,21 @@ class Engine:
         current = self._searcher
         if current is not None and (build is None or build == current.index.path):
             return current
+        if self._mismatch and build == self._mismatch[0]:
+            if current is not None:
+                return current
+            raise self._mismatch[1]
         try:
             # before the model: a missing index fails fast; segments already in memory are reused
             loaded = load_index(self.index_dir, reuse=current.index if current else None)
             searcher = Searcher(self.embedder, loaded, self._config(), clock=self.clock, previous=current)
+        except ModelMismatch as exc:
+            self._mismatch = (build, exc)
+            if current is None:
+                raise
+            log.error("The new index %s was built by another model; still serving %s: %s", build,
+                      current.index.path, exc)
+            return current
         except UserError:
             if current is None:
                 raise
@@ -123,6 +138,7 @@ class Engine:
 
     def ask(self, question: str, k: int = 3, focus: list[str] | None = None) -> Answer:
         validate_question(question, self.settings.max_question_chars)  # cheap checks first
+        new_question()
         return self.searcher().search(question, k=k, focus=focus)
 
     def build_id(self) -> str | None:

@@ -11,7 +11,7 @@ import textwrap
 import numpy as np
 import pytest
 
-from conftest import CACHE, REPO
+from conftest import CACHE, LETTERS, REPO, make_engine
 from index.embedding import Embedder
 from index.errors import UserError
 from index.offline_model import offline_model_dir
@@ -118,6 +118,17 @@ def test_identical_passages_get_identical_vectors(fp32, int8):
 def test_each_encoder_has_its_own_identity(fp32, int8, torch_embedder):
     fingerprints = {fp32.info.fingerprint, int8.info.fingerprint, torch_embedder.info.fingerprint}
     assert len(fingerprints) == 3  # so an index built by one is refused by the others
+
+
+def test_an_index_of_another_encoder_is_refused_once_not_reloaded_on_every_question(sample_engine, fp32):
+    from index.errors import ModelMismatch
+
+    engine = make_engine(sample_engine.index_dir, LETTERS, fp32)  # the sample index is the default int8's
+    with pytest.raises(ModelMismatch, match="run `ledenbot reindex`") as first:
+        engine.ask("Wanneer is het volgende BOFv?")
+    with pytest.raises(ModelMismatch) as again:
+        engine.ask("Wanneer is het volgende BOFv?")
+    assert again.value is first.value  # remembered for this build, not loaded again
 
 
 def test_an_unknown_encoder_is_a_clear_error():
