@@ -13,7 +13,7 @@ from functools import lru_cache
 from index.dates import _MONTH_ALT, DAY_MONTH, MONTHS, _safe_date
 from index.glossary import english_phrases
 from index.lexical import STOPWORDS, tokenize
-from index.people import PARTICLE, WORD, titled_names
+from index.people import PARTICLE, ROLE, WORD, titled_names
 from index.zipf import zipf as _zipf
 from index.succession import SUCCESSION, SUCCESSION_WORDS, predecessor_asked
 
@@ -168,8 +168,13 @@ def question_periods(question: str, lang: str = "nl") -> list[Period]:
 _ASKS_WHO = (r"(?:door\s+|by\s+)?(?:wie|who|whom)\s+(?:is|was|zijn|waren|wordt|werd|worden|werden|blijft|bleef|"
              r"volgt|volgde|zit|zat|leidt|leidde|'s|are|were|will|became|becomes|has|had|succeeded|"
              r"succeeds|replaced|replaces|took|takes|neemt|nam|leads|led|heads|headed|chairs|chaired)\b")
-# "Hoe heet de nieuwe minister?", "What is the name of the chair?": asking for a name is asking who
-_ASKS_NAME = r"(?:hoe\s+heet(?:te|en)?|wat\s+(?:is|was)\s+de\s+naam\s+van|what(?:'s|\s+is|\s+was)\s+the\s+name\s+of)\s+(?:de|het|the)\b"
+# "Hoe heet de nieuwe minister?", "What is the name of the chair?": asking for the name of a
+# role (right after the article, one adjective at most) is asking who; not "hoe heet het fonds
+# van de minister?" nor "what is the name of the fund the minister announced?"
+_NAMED_ROLE = (rf"(?:{ROLE}|vice-?voorzitter|secretaris|penningmeester|ombudsman|opvolger|successor|"
+               r"king'?s\s+commissioner|state\s+secretary|treasurer|prime\s+minister|president|premier)")
+_ASKS_NAME = (r"(?:hoe\s+heet(?:te|en)?|wat\s+(?:is|was)\s+de\s+naam\s+van|what(?:'s|\s+is|\s+was)\s+the\s+name\s+of)"
+              rf"\s+(?:de|het|the)\s+(?:(?!(?:de|het|the|die|dat|van|of)\b)[\w-]+\s+)?{_NAMED_ROLE}\b")
 _WHO_ASKS = re.compile(rf"^\W*(?:en\s+)?(?:{_ASKS_WHO}|{_ASKS_NAME})", re.IGNORECASE)
 _WHICH_ROLE = re.compile(r"\b(welke (?:functie|rol|positie)|what (?:role|position|job))\b", re.IGNORECASE)
 _LAW = re.compile(r"\bWet((?:\s+(?!(?:op|de|het|van|voor|over|en|in|met|aan|bij|om)\b)[a-zà-ÿ][\w-]*){1,4})")

@@ -252,6 +252,17 @@ def test_asking_for_a_name_is_asking_who_holds_the_role(question, lang):
     assert asked("Hoe heet de regeling voor de opvang van ontheemden?", "nl").holders == ()
 
 
+@pytest.mark.parametrize("question, lang", [
+    ("Wat is de naam van de regeling die de minister heeft aangekondigd?", "nl"),
+    ("Hoe heet het fonds van de minister voor klimaatadaptatie?", "nl"),
+    ("Hoeveel geld zit er in het fonds van de minister?", "nl"),
+    ("Hoe heette de wet die de staatssecretaris indiende?", "nl"),
+    ("What is the name of the fund the minister announced?", "en"),
+])
+def test_the_name_of_a_thing_a_role_holder_made_is_no_question_about_the_person(question, lang):
+    assert asked(question, lang).holders == ()
+
+
 def test_a_letter_from_the_asked_year_goes_before_one_that_mentions_it():
     import datetime as dt
 
