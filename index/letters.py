@@ -85,7 +85,11 @@ def load_letters(letters: Path | LetterStore, max_bytes: int = 5 * 1024 * 1024,
     by_lbr: dict[str, str] = {}
     used_ids: set[str] = set()
     known = known or {}
-    for stored in store.files():
+    listed = list(store.files())
+    # An id a still-listed letter already has stays its own: a new "a.md" beside "a.txt" gets another
+    names = {stored.name for stored in listed}
+    owner_of = {k.id: n for n, k in known.items() if k.id and n in names}
+    for stored in listed:
         name = stored.name  # a Path only for files that are read: most are not
         try:
             prior, raw = known.get(name), None
@@ -115,7 +119,7 @@ def load_letters(letters: Path | LetterStore, max_bytes: int = 5 * 1024 * 1024,
             log.warning("Skipped %s: %s", name, reason)
             continue
         by_body[body_key] = name
-        if letter is not None and letter_id in used_ids:
+        if letter is not None and (letter_id in used_ids or owner_of.get(letter_id, name) != name):
             letter_id = slugify(name)
             letter = letter.model_copy(update={"id": letter_id})
         used_ids.add(letter_id)

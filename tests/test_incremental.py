@@ -226,3 +226,19 @@ def test_a_skipped_duplicate_is_not_read_again_until_its_twin_goes(tmp_path, let
     report = engine.reindex()
     assert reads == ["zz-kopie.md"] and report.skipped == [] and report.added == 1 and report.removed == 1
     assert engine.ask("Wat is de VNG-inzet bij de kabinetsformatie?").passages[0].letter.id == "zz-kopie"
+
+
+def test_a_new_file_never_takes_the_id_of_a_letter_already_indexed(tmp_path, embedder):
+    """"a.md" added beside an indexed "a.txt" sorts first; "a.txt" keeps its id (links,
+    announcements) and both letters are indexed, not one of them twice."""
+    letters = tmp_path / "letters"
+    letters.mkdir()
+    (letters / "a.txt").write_text("Brief over afvalinzameling\n\n" + "De afvalstoffenheffing stijgt in 2025. " * 8)
+    write_letter(letters, "b.md", "Jeugdzorg", "De hervormingsagenda jeugd gaat verder. " * 8)
+    engine = make_engine(tmp_path / "index", letters, embedder)
+    engine.reindex()
+    write_letter(letters, "a.md", "Woningbouw", "Gemeenten bouwen meer woningen ondanks stikstof. " * 8)
+    report = engine.reindex()
+    entries = {e.source: e.id for e in load_index(tmp_path / "index").manifest.letters}
+    assert report.added == 1 and set(entries) == {"a.txt", "a.md", "b.md"}
+    assert entries["a.txt"] == "a" and entries["a.md"] != "a"
