@@ -94,10 +94,11 @@ def quality(old: Engine, new: Engine, tmp: Path, figures: Figures) -> dict:
             delta = getattr(after, metric) - getattr(before, metric)
             figures.add(f"{path.name}: {metric} new − old ({getattr(before, metric):.3f} → {getattr(after, metric):.3f})",
                         delta, "", goal="≥ −0.01")
-        figures.add(f"{path.name}: refused near-misses / wrongly refused, new − old ({before.refused}/{before.unanswerable}, "
-                    f"{before.false_refusals}/{before.answerable} → {after.refused}/{after.unanswerable}, "
-                    f"{after.false_refusals}/{after.answerable})", (after.refused - before.refused)
-                    - (after.false_refusals - before.false_refusals), "", goal="≥ 0")
+        figures.add(f"{path.name}: near-misses refused, new − old ({before.refused}/{before.unanswerable} → "
+                    f"{after.refused}/{after.unanswerable})", after.refused - before.refused, "", goal="≥ 0")
+        figures.add(f"{path.name}: answerable wrongly refused, new − old ({before.false_refusals}/{before.answerable} → "
+                    f"{after.false_refusals}/{after.answerable})", after.false_refusals - before.false_refusals, "",
+                    goal="≤ 0")
     return rows
 
 

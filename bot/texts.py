@@ -20,7 +20,8 @@ TEXTS = {
         "empty_question": "Stel je vraag in woorden, bijvoorbeeld: _Wanneer is het volgende BOFv?_",
         "too_long": "Je vraag is te lang ({n} tekens); houd hem onder de {max} tekens.",
         "no_index": "Ik kan nu niet zoeken: er is nog geen index. Vraag een beheerder om te herindexeren.",
-        "rebuilding": "De index wordt opnieuw opgebouwd voor een nieuw taalmodel; probeer het over een paar minuten nog eens.",
+        "rebuilding": "Ik kan nu niet zoeken: de index wordt opnieuw opgebouwd voor een nieuw taalmodel. Probeer het over "
+                      "een paar minuten nog eens; lukt het dan nog niet, vraag een beheerder om te herindexeren.",
         "failed": "Er ging iets mis bij het zoeken; probeer het zo nog eens.",
         "staff_only": "Sorry, herindexeren is voorbehouden aan de beheerders van de bot.",
         "reindex_started": "Herindexeren gestart… ik meld het hier als het klaar is.",
@@ -48,7 +49,8 @@ TEXTS = {
         "empty_question": "Please ask a question in words, for example: _When is the next BOFv?_",
         "too_long": "Your question is too long ({n} characters); keep it under {max}.",
         "no_index": "I cannot search right now: there is no index yet. Ask an admin to reindex.",
-        "rebuilding": "The index is being rebuilt for a new language model; please try again in a few minutes.",
+        "rebuilding": "I cannot search right now: the index is being rebuilt for a new language model. Please try "
+                      "again in a few minutes; if it still fails then, ask an admin to reindex.",
         "failed": "Something went wrong while searching; please try again shortly.",
     },
 }
