@@ -25,10 +25,13 @@ DB_WATCH_SECONDS = 2.0
 
 
 def health(engine: Engine) -> tuple[int, dict]:
+    """Liveness: 200 while the process serves, with the index status. Without an index (none
+    built yet, or one being rebuilt for another model) it is alive all the same: a restart
+    would only throw a rebuild away. /readyz is what says "send traffic"."""
     try:
         status = engine.status()
     except UserError as exc:
-        return 503, {"status": "no index", "detail": str(exc)}
+        return 200, {"status": "no index", "detail": str(exc)}
     return 200, {"status": "ok", "build": engine.build_id(), **status.model_dump(mode="json")}
 
 

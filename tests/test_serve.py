@@ -10,7 +10,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -43,10 +42,11 @@ def wait_for_health(process: subprocess.Popen, base: str, seconds: float = 120) 
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
-                return json.loads(response.read())
-        except urllib.error.HTTPError as exc:  # 503: up, but no index (yet)
-            exc.close()
-        except OSError:
+                health = json.loads(response.read())
+            if health["status"] == "ok":
+                return health
+            assert health["status"] == "no index" and health["detail"]  # alive: not to be restarted
+        except OSError:  # not listening yet
             pass
         assert process.poll() is None, process.stdout.read()
         time.sleep(0.5)
