@@ -201,11 +201,12 @@ def test_oversized_request_body_is_refused(harness):  # noqa: F811
     assert [c.method for c in harness.fake.calls if c.method != "auth.test"] == []
 
 
-def test_health_without_an_index_is_503(tmp_path, embedder):
+def test_health_without_an_index_is_alive_and_says_why(tmp_path, embedder):
+    """Liveness (/healthz) stays 200: a restart would not build the index; /readyz keeps traffic away."""
     from bot.server import health
     from index.api import Engine
     from index.settings import EngineSettings
 
     code, body = health(Engine(EngineSettings(index_dir=tmp_path / "none", cache_dir=CACHE), embedder=embedder))
-    assert code == 503 and body["status"] == "no index"
+    assert code == 200 and body["status"] == "no index" and "ledenbot reindex" in body["detail"]
     assert json.dumps(body)

@@ -16,7 +16,7 @@ from waitress.server import create_server
 from bot.app import Bot, build_app
 from bot.server import wsgi_app
 from bot.settings import BotSettings
-from conftest import CACHE, LETTERS, make_engine, write_letter
+from conftest import CACHE, LETTERS, write_letter
 from fake_slack import BOT_USER, FakeSlack, action_body, command_body, event_body, post
 from index.api import Engine
 
@@ -280,13 +280,6 @@ def test_healthz_reports_the_index(harness):
         body = json.loads(response.read())
     assert response.status == 200 and body["status"] == "ok" and body["letters"] == 15
     assert TOKEN not in json.dumps(body) and SECRET not in json.dumps(body)
-
-
-def test_healthz_is_alive_without_an_index_and_says_why(tmp_path, embedder):
-    from bot.server import health
-
-    code, body = health(make_engine(tmp_path / "no-index", tmp_path, embedder))
-    assert code == 200 and body["status"] == "no index" and "ledenbot reindex" in body["detail"]
 
 
 def test_letter_text_is_escaped(tmp_path, embedder):
