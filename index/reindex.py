@@ -186,7 +186,8 @@ def _reindex_locked(letters_dir, index_dir, embedder, progress, max_letter_bytes
     compact = (len(segments) > MAX_SEGMENTS or stored - len(chunks) > MAX_DEAD_SHARE * stored
                or any(s.origin is None for s in segments if s is not fresh))
     lexical = None if compact else lexical_index(manifest, segments, previous.lexical if reusable else None)
-    old_vectors = previous.stored_vectors() if previous is not None and previous.vectors.ntotal else None
+    # (another chunker: every letter was parsed again, so no vector of the previous build is reused)
+    old_vectors = previous.stored_vectors() if reusable and previous.vectors.ntotal else None
     vectors, pending = _place_vectors(entries, old_letters, old_vectors, segment_name, embedder.info.dim)
 
     fresh.vectors, report.chunks_embedded = _vectors_for(new_chunks, new_texts, previous if reusable else None,
